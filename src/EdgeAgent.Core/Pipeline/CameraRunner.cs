@@ -1,0 +1,156 @@
+using EdgeAgent.Core.Frames;
+using EdgeAgent.Core.Ports;
+using EdgeAgent.Core.Reads;
+
+namespace EdgeAgent.Core.Pipeline;
+
+/// <summary>How a camera's frames are paced and what happens when processing falls behind.</summary>
+public sealed record CameraRunOptions
+{
+    /// <summary>Frames in the ring between capture and processing.</summary>
+    public int RingCapacity { get; init; } = 4;
+
+    /// <summary>Replay pacing: false plays a file as fast as possible, true keeps the original frame times.</summary>
+    public bool Realtime { get; init; }
+}
+
+/// <summary>
+/// Runs one camera: a capture thread that reads frames into the ring and never waits on processing (for a
+/// live source), and a processing thread that takes them through the pipeline. Recorded files are
+/// replayed without dropping a frame, so a replay is deterministic.
+/// </summary>
+public sealed class CameraRunner
+{
+    private readonly IFrameSource _source;
+    private readonly FramePipeline _pipeline;
+    private readonly IPassSink _sink;
+    private readonly TimeProvider _time;
+    private readonly CameraRunOptions _options;
+    private readonly FrameRing _ring;
+    private long _captured;
+
+    public CameraRunner(IFrameSource source, FramePipeline pipeline, IPassSink sink, TimeProvider time, CameraRunOptions? options = null)
+    {
+        _source = source;
+        _pipeline = pipeline;
+        _sink = sink;
+        _time = time;
+        _options = options ?? new CameraRunOptions();
+        FrameSourceInfo info = source.Info;
+        _ring = new FrameRing(_options.RingCapacity, info.Width, info.Height,
+            info.IsLive ? RingOverflow.DropOldest : RingOverflow.Wait);
+    }
+
+    public long FramesCaptured => Interlocked.Read(ref _captured);
+    public long FramesDropped => _ring.Dropped;
+    public FramePipeline Pipeline => _pipeline;
+
+    /// <summary>Completes when a recorded source ends (every pass flushed) or on cancellation; faults when the source fails.</summary>
+    public Task RunAsync(CancellationToken cancellation)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // A failure on either side stops the other: a blocked capture must not wait forever on a dead consumer.
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        Exception? captureError = null;
+        var capture = new Thread(() =>
+        {
+            captureError = Capture(stop.Token);
+        })
+        {
+            IsBackground = true,
+            Name = "capture " + _pipeline.CameraId,
+        };
+        var processing = new Thread(() =>
+        {
+            Exception? processingError = null;
+            try
+            {
+                Process(stop.Token);
+            }
+            catch (Exception e)
+            {
+                processingError = e;
+                stop.Cancel();
+            }
+            capture.Join();
+            stop.Dispose();
+            if ((processingError ?? captureError) is { } error) done.SetException(error);
+            else if (cancellation.IsCancellationRequested) done.SetCanceled(cancellation);
+            else done.SetResult();
+        })
+        {
+            IsBackground = true,
+            Name = "frames " + _pipeline.CameraId,
+        };
+        capture.Start();
+        processing.Start();
+        return done.Task;
+    }
+
+    private Exception? Capture(CancellationToken cancellation)
+    {
+        bool live = _source.Info.IsLive;
+        DateTimeOffset start = _time.GetUtcNow();
+        long startTicks = _time.GetTimestamp();
+        long index = 0;
+        try
+        {
+            while (!cancellation.IsCancellationRequested)
+            {
+                Frame? frame = _ring.AcquireForWrite(cancellation);
+                if (frame is null) break;
+                FrameReadResult result;
+                try
+                {
+                    result = _source.Read(frame);
+                }
+                catch
+                {
+                    _ring.Release(frame);
+                    throw;
+                }
+                if (result == FrameReadResult.EndOfStream)
+                {
+                    _ring.Release(frame);
+                    break;
+                }
+                frame.Index = index++;
+                frame.CapturedAt = live ? _time.GetUtcNow() : start.AddMilliseconds(frame.StreamTimeMs);
+                if (_options.Realtime && !live) WaitUntil(startTicks, frame.StreamTimeMs, cancellation);
+                Interlocked.Increment(ref _captured);
+                _ring.Publish(frame);
+            }
+            return null;
+        }
+        catch (Exception e)
+        {
+            return e;
+        }
+        finally
+        {
+            _ring.Complete();
+        }
+    }
+
+    private void Process(CancellationToken cancellation)
+    {
+        while (_ring.TryTake(out Frame frame, cancellation))
+        {
+            try
+            {
+                _pipeline.Process(frame, _sink);
+            }
+            finally
+            {
+                _ring.Release(frame);
+            }
+        }
+        if (!cancellation.IsCancellationRequested) _pipeline.Flush(_sink);
+    }
+
+    private void WaitUntil(long startTicks, double streamMs, CancellationToken cancellation)
+    {
+        TimeSpan due = TimeSpan.FromMilliseconds(streamMs) - _time.GetElapsedTime(startTicks);
+        if (due > TimeSpan.Zero) cancellation.WaitHandle.WaitOne(due);
+    }
+}

@@ -1,0 +1,27 @@
+using EdgeAgent.Core.Reads;
+
+namespace EdgeAgent.Core.Ports;
+
+/// <summary>A read waiting in (or delivered from) the outbox. <see cref="Seq"/> orders reads oldest first.</summary>
+public sealed record OutboxEntry(long Seq, DateTimeOffset CreatedAt, PlateReadEvent Event);
+
+/// <summary>What the outbox holds now (for health, drain and tests).</summary>
+public sealed record OutboxStats(long Unsent, long Total, DateTimeOffset? OldestUnsent, long FileBytes);
+
+/// <summary>
+/// The durable buffer between reading and sending. A read is committed before it is published and marked
+/// delivered on PUBACK; what is unsent survives restarts and power cuts. Implementations are thread-safe.
+/// </summary>
+public interface IOutbox
+{
+    /// <summary>Commits a read durably and returns its sequence number.</summary>
+    long Append(PlateReadEvent read);
+
+    /// <summary>Undelivered reads with a sequence above <paramref name="afterSeq"/>, oldest first.</summary>
+    IReadOnlyList<OutboxEntry> ReadUnsent(long afterSeq, int max);
+
+    /// <summary>Marks reads delivered (the broker acknowledged them).</summary>
+    void MarkDelivered(IReadOnlyCollection<long> seqs, DateTimeOffset at);
+
+    OutboxStats GetStats();
+}

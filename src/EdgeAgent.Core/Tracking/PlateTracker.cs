@@ -1,0 +1,134 @@
+using EdgeAgent.Core.Plates;
+using EdgeAgent.Core.Reads;
+
+namespace EdgeAgent.Core.Tracking;
+
+/// <summary>
+/// Follows plates over consecutive frames (predicted position and text similarity) and emits one
+/// <see cref="VehiclePass"/> per vehicle with the character-wise vote of its frames. A pass ends after
+/// <see cref="TrackerOptions.EndAfterMissedFrames"/> frames without its plate. Allocates only when a
+/// pass is emitted.
+/// </summary>
+public sealed class PlateTracker
+{
+    private const int MaxReadsPerFrame = 32;
+    private readonly TrackerOptions _options;
+    private readonly Track[] _tracks;
+    private readonly PassVoter _voter = new();
+
+    public PlateTracker(TrackerOptions? options = null)
+    {
+        _options = options ?? new TrackerOptions();
+        _tracks = new Track[_options.MaxTracks];
+        for (int i = 0; i < _tracks.Length; i++) _tracks[i] = new Track(_options.MaxObservationsPerTrack);
+    }
+
+    public int ActiveTracks
+    {
+        get
+        {
+            int n = 0;
+            foreach (Track t in _tracks) if (t.Active) n++;
+            return n;
+        }
+    }
+
+    /// <summary>Passes dropped because they had too few reads (counted for health and evaluation).</summary>
+    public long PhantomsDropped { get; private set; }
+
+    /// <summary>Feeds one frame's reads; ends and emits the passes whose plates have gone.</summary>
+    public void Observe(long frame, DateTimeOffset time, ReadOnlySpan<PlateCandidate> boxes, ReadOnlySpan<PlateText> texts,
+        IPassSink sink, string cameraId = "")
+    {
+        int n = Math.Min(Math.Min(boxes.Length, texts.Length), MaxReadsPerFrame);
+        Span<int> trackOfRead = stackalloc int[n];
+        trackOfRead.Fill(-1);
+        Span<bool> trackTaken = stackalloc bool[_tracks.Length];
+        trackTaken.Clear();
+
+        // Greedy assignment, best pair first: with a handful of plates per frame this is exact enough.
+        while (true)
+        {
+            float best = 0;
+            int bestRead = -1, bestTrack = -1;
+            for (int r = 0; r < n; r++)
+            {
+                if (trackOfRead[r] >= 0) continue;
+                for (int t = 0; t < _tracks.Length; t++)
+                {
+                    if (!_tracks[t].Active || trackTaken[t]) continue;
+                    float score = Affinity(_tracks[t], frame, boxes[r], texts[r]);
+                    if (score > best)
+                    {
+                        best = score;
+                        bestRead = r;
+                        bestTrack = t;
+                    }
+                }
+            }
+            if (bestRead < 0) break;
+            trackOfRead[bestRead] = bestTrack;
+            trackTaken[bestTrack] = true;
+            _tracks[bestTrack].Add(frame, time, boxes[bestRead], texts[bestRead], Weight(boxes[bestRead], texts[bestRead]));
+        }
+
+        for (int r = 0; r < n; r++)
+        {
+            if (trackOfRead[r] >= 0 || texts[r].Length < 2) continue;
+            int free = FreeSlot();
+            if (free < 0) break;  // every slot busy: a crowded scene; this read waits for the next frame
+            _tracks[free].Start(frame, time, boxes[r], texts[r], Weight(boxes[r], texts[r]));
+            trackTaken[free] = true;
+        }
+
+        foreach (Track track in _tracks)
+            if (track.Active && frame - track.LastFrame > _options.EndAfterMissedFrames) End(track, sink, cameraId);
+    }
+
+    /// <summary>The source ended: every open pass is complete.</summary>
+    public void Flush(IPassSink sink, string cameraId = "")
+    {
+        foreach (Track track in _tracks)
+            if (track.Active) End(track, sink, cameraId);
+    }
+
+    private void End(Track track, IPassSink sink, string cameraId)
+    {
+        track.Stop();
+        if (track.Observations < _options.MinObservations)
+        {
+            PhantomsDropped++;
+            return;
+        }
+        VehiclePass? pass = _voter.Vote(track, cameraId);
+        if (pass is null) PhantomsDropped++;
+        else sink.OnPass(pass);
+    }
+
+    private int FreeSlot()
+    {
+        for (int t = 0; t < _tracks.Length; t++)
+            if (!_tracks[t].Active) return t;
+        return -1;
+    }
+
+    // How likely a read continues a track: 0 means it does not.
+    private float Affinity(Track track, long frame, in PlateCandidate box, in PlateText text)
+    {
+        long gap = frame - track.LastFrame;
+        if (gap <= 0 || gap > _options.EndAfterMissedFrames + 1) return 0;
+        var (px, py) = track.PredictCenter(frame);
+        float scale = Math.Max(8f, Math.Max(box.Height, track.LastBox.Height));
+        float dx = (box.CenterX - px) / scale, dy = (box.CenterY - py) / scale;
+        float distance = MathF.Sqrt(dx * dx + dy * dy);
+        if (distance > _options.MaxJumpPlateHeights) return 0;
+        float similarity = TextSimilarity.Of(track.LastText.Chars, text.Chars);
+        // Near and alike: the same plate. Near but unlike (another read of a blurred frame) still links
+        // when very near; alike but farther links when the text is nearly the same.
+        if (similarity < 0.3f && distance > 0.75f) return 0;
+        return (1f - distance / _options.MaxJumpPlateHeights) + similarity;
+    }
+
+    private static float Weight(in PlateCandidate box, in PlateText text) =>
+        Math.Max(0.01f, text.MeanConfidence) * (text.MatchesGrammar ? 1f : 0.3f) * (0.5f + 0.5f * box.Score);
+}

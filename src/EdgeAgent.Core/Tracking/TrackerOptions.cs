@@ -1,0 +1,19 @@
+namespace EdgeAgent.Core.Tracking;
+
+public sealed record TrackerOptions
+{
+    /// <summary>Vehicles followed at once; more at the same time than this are ignored until a slot frees.</summary>
+    public int MaxTracks { get; init; } = 16;
+
+    /// <summary>A pass ends after this many consecutive frames without its plate.</summary>
+    public int EndAfterMissedFrames { get; init; } = 6;
+
+    /// <summary>Passes with fewer reads than this are dropped as phantoms (a sign, a glint).</summary>
+    public int MinObservations { get; init; } = 3;
+
+    /// <summary>Reads kept per track for the vote; past this the weakest is replaced.</summary>
+    public int MaxObservationsPerTrack { get; init; } = 48;
+
+    /// <summary>A read links to a track when its box is within this many plate heights of the prediction.</summary>
+    public float MaxJumpPlateHeights { get; init; } = 2.5f;
+}

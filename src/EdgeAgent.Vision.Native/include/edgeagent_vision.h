@@ -1,0 +1,111 @@
+/* EdgeAgent's OpenCV bridge: a thin C ABI over OpenCV 4.6.
+ *
+ * Conventions
+ *  - Every call that can fail returns an int status: >= 0 success, < 0 an EA_E* code. The message of the
+ *    last failure on the calling thread is ea_last_error(); the managed side turns both into one exception.
+ *  - Images are caller-owned: the caller passes a pointer, width, height and stride (bytes per row).
+ *    The bridge never keeps a caller pointer after the call returns.
+ *  - Handles (ea_source, ea_finder, ...) are opaque and freed only by their *_close / *_free call.
+ *  - Calls are coarse (one per stage per frame). Nothing here allocates per pixel or per call on the
+ *    managed side; scratch memory lives in the handles and is reused frame after frame.
+ */
+#ifndef EDGEAGENT_VISION_H
+#define EDGEAGENT_VISION_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define EA_API __attribute__((visibility("default")))
+
+enum ea_status {
+    EA_OK = 0,
+    EA_E_ARGUMENT = -1,   /* a null pointer, a bad size or stride */
+    EA_E_OPEN = -2,       /* the source could not be opened */
+    EA_E_READ = -3,       /* the source failed mid-stream (corrupt data, device gone) */
+    EA_E_SIZE = -4,       /* the frame's size differs from the caller's buffer */
+    EA_E_INTERNAL = -5,   /* an OpenCV exception; see ea_last_error() */
+    EA_E_IO = -6,         /* a file could not be read or written */
+};
+
+/* The ABI version; the managed side refuses to run against a bridge it was not built for. */
+EA_API int ea_abi_version(void);
+/* The message of the last failure on this thread (UTF-8, owned by the bridge, valid until the next call). */
+EA_API const char* ea_last_error(void);
+
+/* ---- Frame sources: a file, an RTSP/HTTP URL, or a V4L2 device ------------------------------------ */
+
+typedef struct ea_source ea_source;
+
+typedef struct ea_source_info {
+    int32_t width;
+    int32_t height;
+    double fps;           /* 0 when the source does not say */
+    int64_t frame_count;  /* -1 for live sources */
+} ea_source_info;
+
+/* uri: a file path, "rtsp://...", "http(s)://...", "/dev/videoN", "v4l2:N". */
+EA_API int ea_source_open(const char* uri, ea_source** out);
+EA_API int ea_source_info_get(const ea_source* source, ea_source_info* info);
+/* Reads the next frame into the caller's BGR buffer and, when gray is not null, its 8-bit gray copy.
+ * Returns 1 for a frame, 0 at the end of a file, < 0 on error. pts_ms gets the frame's timestamp. */
+EA_API int ea_source_read(ea_source* source, uint8_t* bgr, int32_t bgr_stride, uint8_t* gray,
+                          int32_t gray_stride, int32_t width, int32_t height, double* pts_ms);
+EA_API void ea_source_close(ea_source* source);
+
+/* ---- Still images (evaluation on photos) ----------------------------------------------------------- */
+
+typedef struct ea_image ea_image;
+
+/* Decodes a JPEG/PNG once and reports its size, so the caller can size its buffers. */
+EA_API int ea_image_load(const char* path, ea_image** out, int32_t* width, int32_t* height);
+/* Copies the decoded image into the caller's BGR buffer and, when gray is not null, its gray copy. */
+EA_API int ea_image_copy(const ea_image* image, uint8_t* bgr, int32_t bgr_stride, uint8_t* gray,
+                         int32_t gray_stride);
+EA_API void ea_image_free(ea_image* image);
+
+/* ---- Plate finding -------------------------------------------------------------------------------- */
+
+typedef struct ea_finder ea_finder;
+
+typedef struct ea_find_params {
+    int32_t roi_x, roi_y, roi_w, roi_h;  /* the region of interest in frame pixels; w or h 0 = whole frame */
+    int32_t min_plate_h, max_plate_h;    /* expected plate height range in frame pixels */
+    float min_aspect, max_aspect;        /* plate width / height */
+} ea_find_params;
+
+/* A plate candidate: a rotated rectangle (centre, size, angle in degrees) and its axis-aligned bounds. */
+typedef struct ea_plate_box {
+    float cx, cy, w, h, angle;
+    int32_t x, y, bw, bh;
+    float score;          /* 0..1, how plate-like (edges, character blobs, contrast) */
+    int32_t dark_on_light;/* 1 when characters are darker than the plate (white/yellow), 0 for inverted */
+    int32_t char_count;   /* character-like blobs found inside */
+} ea_plate_box;
+
+EA_API int ea_finder_create(ea_finder** out);
+/* Finds up to max_out candidates, best first. Returns how many were written. */
+EA_API int ea_finder_find(ea_finder* finder, const uint8_t* gray, int32_t width, int32_t height,
+                          int32_t stride, const ea_find_params* params, ea_plate_box* out, int32_t max_out);
+EA_API void ea_finder_free(ea_finder* finder);
+
+/* ---- Plate preparation for OCR -------------------------------------------------------------------- */
+
+typedef struct ea_char_box {
+    int32_t x, y, w, h;   /* in the normalised plate image */
+} ea_char_box;
+
+/* Deskews and crops a candidate into a normalised plate image of out_w x out_h gray pixels with dark
+ * characters on a light ground (inverted plates are flipped), contrast-stretched, and segments the
+ * characters left to right. Returns the number of character boxes written (0 when none were found). */
+EA_API int ea_plate_prepare(ea_finder* finder, const uint8_t* gray, int32_t width, int32_t height,
+                            int32_t stride, const ea_plate_box* box, uint8_t* out, int32_t out_w,
+                            int32_t out_h, ea_char_box* chars, int32_t max_chars);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

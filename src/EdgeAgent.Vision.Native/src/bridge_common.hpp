@@ -1,0 +1,35 @@
+// Shared plumbing for the bridge: the per-thread last error and the guard that turns C++ exceptions
+// into status codes. No exception may cross the C ABI: the managed caller would crash.
+#pragma once
+
+#include <exception>
+#include <string>
+
+#include <opencv2/core.hpp>
+
+#include "edgeagent_vision.h"
+
+namespace ea {
+
+void set_error(const std::string& message);
+int fail(int status, const std::string& message);
+
+// Runs body; a C++ exception becomes EA_E_INTERNAL with the exception's text as the last error.
+template <typename Body>
+int guarded(const char* call, Body&& body) noexcept {
+    try {
+        return body();
+    } catch (const cv::Exception& e) {
+        return fail(EA_E_INTERNAL, std::string(call) + ": OpenCV error: " + e.what());
+    } catch (const std::exception& e) {
+        return fail(EA_E_INTERNAL, std::string(call) + ": " + e.what());
+    } catch (...) {
+        return fail(EA_E_INTERNAL, std::string(call) + ": unknown C++ exception");
+    }
+}
+
+inline bool valid_image(const void* data, int width, int height, int stride, int channels) {
+    return data != nullptr && width > 0 && height > 0 && stride >= width * channels;
+}
+
+}  // namespace ea

@@ -1,0 +1,91 @@
+using System.Runtime.InteropServices;
+
+using EdgeAgent.Core.Plates;
+
+namespace EdgeAgent.Vision.Native;
+
+/// <summary>1:1 with include/edgeagent_vision.h. Internal: only the wrappers in this assembly call it.</summary>
+internal static unsafe partial class NativeMethods
+{
+    internal const string Library = "edgeagent_vision";
+
+    /// <summary>The bridge ABI this assembly was written against (ea_abi_version).</summary>
+    internal const int AbiVersion = 1;
+
+    [LibraryImport(Library, EntryPoint = "ea_abi_version")]
+    internal static partial int ea_abi_version();
+
+    [LibraryImport(Library, EntryPoint = "ea_last_error")]
+    internal static partial nint ea_last_error();
+
+    [LibraryImport(Library, EntryPoint = "ea_source_open", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int ea_source_open(string uri, out SafeSourceHandle source);
+
+    [LibraryImport(Library, EntryPoint = "ea_source_info_get")]
+    internal static partial int ea_source_info_get(SafeSourceHandle source, out SourceInfo info);
+
+    [LibraryImport(Library, EntryPoint = "ea_source_read")]
+    internal static partial int ea_source_read(SafeSourceHandle source, byte* bgr, int bgrStride, byte* gray, int grayStride,
+        int width, int height, out double ptsMs);
+
+    [LibraryImport(Library, EntryPoint = "ea_source_close")]
+    internal static partial void ea_source_close(nint source);
+
+    [LibraryImport(Library, EntryPoint = "ea_image_load", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int ea_image_load(string path, out SafeImageHandle image, out int width, out int height);
+
+    [LibraryImport(Library, EntryPoint = "ea_image_copy")]
+    internal static partial int ea_image_copy(SafeImageHandle image, byte* bgr, int bgrStride, byte* gray, int grayStride);
+
+    [LibraryImport(Library, EntryPoint = "ea_image_free")]
+    internal static partial void ea_image_free(nint image);
+
+    [LibraryImport(Library, EntryPoint = "ea_finder_create")]
+    internal static partial int ea_finder_create(out SafeFinderHandle finder);
+
+    [LibraryImport(Library, EntryPoint = "ea_finder_find")]
+    internal static partial int ea_finder_find(SafeFinderHandle finder, byte* gray, int width, int height, int stride,
+        in FindParams parameters, PlateCandidate* output, int maxOutput);
+
+    [LibraryImport(Library, EntryPoint = "ea_finder_free")]
+    internal static partial void ea_finder_free(nint finder);
+
+    [LibraryImport(Library, EntryPoint = "ea_plate_prepare")]
+    internal static partial int ea_plate_prepare(SafeFinderHandle finder, byte* gray, int width, int height, int stride,
+        PlateCandidate* box, byte* output, int outWidth, int outHeight, CharBox* chars, int maxChars);
+
+    internal const int Ok = 0;
+    internal const int ErrArgument = -1;
+    internal const int ErrOpen = -2;
+    internal const int ErrRead = -3;
+    internal const int ErrSize = -4;
+    internal const int ErrInternal = -5;
+    internal const int ErrIo = -6;
+
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct SourceInfo
+    {
+        public int Width;
+        public int Height;
+        public double Fps;
+        public long FrameCount;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct FindParams
+    {
+        public int RoiX, RoiY, RoiWidth, RoiHeight;
+        public int MinPlateHeight, MaxPlateHeight;
+        public float MinAspect, MaxAspect;
+    }
+}
+
+/// <summary>A character's box in a prepared plate image (ea_char_box).</summary>
+[StructLayout(LayoutKind.Sequential)]
+public struct CharBox
+{
+    public int X;
+    public int Y;
+    public int Width;
+    public int Height;
+}

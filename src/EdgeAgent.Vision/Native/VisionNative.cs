@@ -1,0 +1,93 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace EdgeAgent.Vision.Native;
+
+/// <summary>A bridge call failed. The message names the call and what the bridge said.</summary>
+public sealed class VisionException : Exception
+{
+    public VisionException(string call, int status, string detail)
+        : base($"{call} failed ({status}): {detail}")
+    {
+        Call = call;
+        Status = status;
+    }
+
+    public VisionException() { }
+    public VisionException(string message) : base(message) { }
+    public VisionException(string message, Exception inner) : base(message, inner) { }
+
+    public string Call { get; } = "";
+    public int Status { get; }
+}
+
+/// <summary>
+/// Loads the bridge (once, from runtimes/linux-x64/native beside this assembly, then the system paths)
+/// and turns its status codes into exceptions in one place.
+/// </summary>
+public static class VisionNative
+{
+    private static int _checked;
+
+    [ModuleInitializer]
+    [SuppressMessage("Usage", "CA2255", Justification = "The resolver must be set before the first P/Invoke of this assembly.")]
+    internal static void RegisterResolver() =>
+        NativeLibrary.SetDllImportResolver(typeof(VisionNative).Assembly, Resolve);
+
+    /// <summary>Where the bridge is looked for, for messages and for the doctor.</summary>
+    public static string ExpectedPath =>
+        Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libedgeagent_vision.so");
+
+    /// <summary>Loads the bridge and checks its ABI version; throws with the fix when it is missing or stale.</summary>
+    public static void EnsureLoaded()
+    {
+        if (Volatile.Read(ref _checked) == 1) return;
+        int abi;
+        try
+        {
+            abi = NativeMethods.ea_abi_version();
+        }
+        catch (DllNotFoundException e)
+        {
+            throw new VisionException(
+                $"the OpenCV bridge libedgeagent_vision.so could not be loaded (looked in {ExpectedPath} and the system paths): " +
+                $"{e.Message}. Build it with ./install.sh (or dotnet build), and install OpenCV with ./install.sh --deps.", e);
+        }
+        if (abi != NativeMethods.AbiVersion)
+            throw new VisionException($"the OpenCV bridge speaks ABI {abi} but this build expects {NativeMethods.AbiVersion}: rebuild with ./install.sh");
+        Volatile.Write(ref _checked, 1);
+    }
+
+    internal static string LastError() => Marshal.PtrToStringUTF8(NativeMethods.ea_last_error()) ?? "no detail";
+
+    /// <summary>Throws for a negative status; returns the status otherwise.</summary>
+    internal static int Check(int status, string call)
+    {
+        if (status >= 0) return status;
+        ThrowFor(status, call);
+        return status;
+    }
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowFor(int status, string call) => throw new VisionException(call, status, LastError());
+
+    private static nint Resolve(string name, Assembly assembly, DllImportSearchPath? searchPath)
+    {
+        if (name != NativeMethods.Library) return 0;
+        string? overrideDir = Environment.GetEnvironmentVariable("EDGEAGENT_NATIVE_DIR");
+        foreach (string? candidate in new[]
+                 {
+                     overrideDir is null ? null : Path.Combine(overrideDir, "libedgeagent_vision.so"),
+                     ExpectedPath,
+                     Path.Combine(AppContext.BaseDirectory, "libedgeagent_vision.so"),
+                 })
+        {
+            // Load (not TryLoad) a file that exists, so a missing OpenCV dependency surfaces with dlerror's text.
+            if (candidate is not null && File.Exists(candidate)) return NativeLibrary.Load(candidate);
+        }
+        return NativeLibrary.TryLoad("libedgeagent_vision.so", assembly, searchPath, out nint system) ? system : 0;
+    }
+}

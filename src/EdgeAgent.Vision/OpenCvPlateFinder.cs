@@ -1,0 +1,45 @@
+using EdgeAgent.Core.Frames;
+using EdgeAgent.Core.Plates;
+using EdgeAgent.Core.Ports;
+using EdgeAgent.Vision.Native;
+
+namespace EdgeAgent.Vision;
+
+/// <summary>
+/// The classical finder in the bridge (vertical-edge density, morphology, plate shape and a row of
+/// character blobs). Holds native scratch memory: one instance per processing thread.
+/// </summary>
+public sealed unsafe class OpenCvPlateFinder : IPlateFinder, IDisposable
+{
+    private readonly SafeFinderHandle _handle;
+
+    public OpenCvPlateFinder()
+    {
+        VisionNative.EnsureLoaded();
+        VisionNative.Check(NativeMethods.ea_finder_create(out _handle), "ea_finder_create");
+    }
+
+    public int Find(GrayImage image, in FindRegion region, Span<PlateCandidate> output)
+    {
+        var parameters = new NativeMethods.FindParams
+        {
+            RoiX = region.X,
+            RoiY = region.Y,
+            RoiWidth = region.Width,
+            RoiHeight = region.Height,
+            MinPlateHeight = region.MinPlateHeight,
+            MaxPlateHeight = region.MaxPlateHeight,
+            MinAspect = region.MinAspect,
+            MaxAspect = region.MaxAspect,
+        };
+        fixed (byte* pixels = image.Pixels)
+        fixed (PlateCandidate* candidates = output)
+        {
+            return VisionNative.Check(
+                NativeMethods.ea_finder_find(_handle, pixels, image.Width, image.Height, image.Stride, parameters, candidates, output.Length),
+                "ea_finder_find");
+        }
+    }
+
+    public void Dispose() => _handle.Dispose();
+}
