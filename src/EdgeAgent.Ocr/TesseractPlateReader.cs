@@ -35,15 +35,13 @@ public sealed class TesseractPlateReader : IPlateReader, IDisposable
     public bool TryRead(GrayImage image, in PlateCandidate candidate, ref PlateText text)
     {
         text.Clear();
-        float aspect = candidate.Width / Math.Max(1f, candidate.Height);
-        int width = Math.Clamp((int)MathF.Round(PlateHeight * aspect * 1.1f), PlateHeight, MaxPlateWidth);
-        int count = _preparer.Prepare(image, candidate, _plate, width, PlateHeight, _chars);
+        var (width, count) = _preparer.Prepare(image, candidate, _plate, MaxPlateWidth, PlateHeight, _chars);
         if (count < 2) return false;
 
         // Tesseract sees only the span of the characters, with a white margin.
         int left = Math.Max(0, _chars[0].X - Margin);
         int right = Math.Min(width, _chars[count - 1].X + _chars[count - 1].Width + Margin);
-        _engine.Recognize(_plate.AsSpan(left), right - left, PlateHeight, width, ref text);
+        _engine.Recognize(_plate.AsSpan(left), right - left, PlateHeight, MaxPlateWidth, ref text);
         if (text.Length < 2) return false;
         _grammar.Apply(ref text);
         return true;

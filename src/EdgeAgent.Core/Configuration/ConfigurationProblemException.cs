@@ -9,7 +9,7 @@ public sealed class ConfigurationProblemException : Exception
     public ConfigurationProblemException(string source, IReadOnlyList<string> problems)
         : base(Format(source, problems))
     {
-        Source = source;
+        Subject = source;
         Problems = problems;
     }
 
@@ -23,6 +23,9 @@ public sealed class ConfigurationProblemException : Exception
     {
         Problems = [message];
     }
+
+    /// <summary>What is wrong: a setting ("Camera:Profile"), a file ("hardware profile x.json").</summary>
+    public string Subject { get; } = "configuration";
 
     public IReadOnlyList<string> Problems { get; }
 

@@ -97,12 +97,14 @@ typedef struct ea_char_box {
     int32_t x, y, w, h;   /* in the normalised plate image */
 } ea_char_box;
 
-/* Deskews and crops a candidate into a normalised plate image of out_w x out_h gray pixels with dark
- * characters on a light ground (inverted plates are flipped), contrast-stretched, and segments the
- * characters left to right. Returns the number of character boxes written (0 when none were found). */
+/* Deskews and crops a candidate into a normalised plate image out_h pixels high, dark characters on a
+ * light ground (inverted plates are flipped), with a margin either side so an end character clipped by
+ * the finder's box is still whole. The width follows the plate's aspect, capped at out_stride; it is
+ * written to *out_w. Only the characters are drawn (bands, bolts, borders removed), and their boxes are
+ * written left to right. Returns the number of character boxes written (0 when none were found). */
 EA_API int ea_plate_prepare(ea_finder* finder, const uint8_t* gray, int32_t width, int32_t height,
-                            int32_t stride, const ea_plate_box* box, uint8_t* out, int32_t out_w,
-                            int32_t out_h, ea_char_box* chars, int32_t max_chars);
+                            int32_t stride, const ea_plate_box* box, uint8_t* out, int32_t out_stride,
+                            int32_t out_h, int32_t* out_w, ea_char_box* chars, int32_t max_chars);
 
 #ifdef __cplusplus
 }

@@ -37,10 +37,12 @@ struct ea_finder {
 
 namespace {
 
-float iou(const cv::Rect& a, const cv::Rect& b) {
+// Intersection over the smaller box: a part of a plate found on another scale (its last three
+// characters, say) is as much a duplicate as a shifted copy of the whole.
+float overlap(const cv::Rect& a, const cv::Rect& b) {
     const float inter = static_cast<float>((a & b).area());
-    const float uni = static_cast<float>(a.area() + b.area()) - inter;
-    return uni > 0 ? inter / uni : 0.0f;
+    const float smaller = static_cast<float>(std::min(a.area(), b.area()));
+    return smaller > 0 ? inter / smaller : 0.0f;
 }
 
 // Cuts the candidate into characters; the score rewards a plate-like row of characters with contrast.
@@ -48,7 +50,7 @@ bool verify(ea_finder& f, const cv::Mat& gray, Candidate& c) {
     const float aspect = c.plate.size.width / std::max(1.0f, c.plate.size.height);
     const int patch_w = std::clamp(static_cast<int>(std::lround(kVerifyPatchHeight * aspect)), 48, 480);
     f.patch.create(kVerifyPatchHeight, patch_w, CV_8UC1);
-    ea::warp_plate(gray, c.plate, 0.05f, 0.05f, f.patch);
+    ea::warp_plate(gray, c.plate, 0.3f, 0.05f, f.patch);
     ea::segment_characters(f.patch, f.segment_scratch, f.segmentation);
     const auto& chars = f.segmentation.chars;
     c.char_count = static_cast<int>(chars.size());
@@ -152,7 +154,7 @@ EA_API int ea_finder_find(ea_finder* finder, const uint8_t* gray, int32_t width,
             const cv::Rect bounds = c.plate.boundingRect() & cv::Rect(0, 0, width, height);
             bool overlaps = false;  // non-maximum suppression against the better ones already written
             for (int j = 0; j < written && !overlaps; j++)
-                overlaps = iou(bounds, cv::Rect(out[j].x, out[j].y, out[j].bw, out[j].bh)) > 0.3f;
+                overlaps = overlap(bounds, cv::Rect(out[j].x, out[j].y, out[j].bw, out[j].bh)) > 0.5f;
             if (overlaps) continue;
             ea_plate_box& b = out[written++];
             b.cx = c.plate.center.x;
@@ -175,16 +177,21 @@ EA_API int ea_finder_find(ea_finder* finder, const uint8_t* gray, int32_t width,
 EA_API void ea_finder_free(ea_finder* finder) { delete finder; }
 
 EA_API int ea_plate_prepare(ea_finder* finder, const uint8_t* gray, int32_t width, int32_t height, int32_t stride,
-                            const ea_plate_box* box, uint8_t* out, int32_t out_w, int32_t out_h, ea_char_box* chars,
-                            int32_t max_chars) {
+                            const ea_plate_box* box, uint8_t* out, int32_t out_stride, int32_t out_h, int32_t* out_w,
+                            ea_char_box* chars, int32_t max_chars) {
     return ea::guarded("ea_plate_prepare", [&]() -> int {
-        if (finder == nullptr || box == nullptr || chars == nullptr || max_chars < 0 ||
-            !ea::valid_image(gray, width, height, stride, 1) || !ea::valid_image(out, out_w, out_h, out_w, 1))
+        if (finder == nullptr || box == nullptr || chars == nullptr || out_w == nullptr || max_chars < 0 ||
+            !ea::valid_image(gray, width, height, stride, 1) || !ea::valid_image(out, out_stride, out_h, out_stride, 1))
             return ea::fail(EA_E_ARGUMENT, "ea_plate_prepare: bad finder, image, box or output");
         const cv::Mat image(height, width, CV_8UC1, const_cast<uint8_t*>(gray), static_cast<size_t>(stride));
-        cv::Mat patch(out_h, out_w, CV_8UC1, out);
         const cv::RotatedRect plate(cv::Point2f(box->cx, box->cy), cv::Size2f(box->w, box->h), box->angle);
-        ea::warp_plate(image, plate, 0.05f, 0.08f, patch);
+        // Generous sideways: a finder box may clip an end character; the row search ignores the extra.
+        constexpr float margin_x = 0.3f, margin_y = 0.08f;
+        const float grown_w = box->w + 2 * margin_x * box->h, grown_h = box->h * (1 + 2 * margin_y);
+        const int used_w = std::clamp(static_cast<int>(std::lround(out_h * grown_w / std::max(1.0f, grown_h))), 8, out_stride);
+        *out_w = used_w;
+        cv::Mat patch(out_h, used_w, CV_8UC1, out, static_cast<size_t>(out_stride));
+        ea::warp_plate(image, plate, margin_x, margin_y, patch);
         ea_finder& f = *finder;
         ea::segment_characters(patch, f.segment_scratch, f.segmentation);
         // Redraw the patch as clean black characters on white: bands, bolts, borders and frames vanish.

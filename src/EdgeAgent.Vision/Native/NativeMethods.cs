@@ -52,7 +52,7 @@ internal static unsafe partial class NativeMethods
 
     [LibraryImport(Library, EntryPoint = "ea_plate_prepare")]
     internal static partial int ea_plate_prepare(SafeFinderHandle finder, byte* gray, int width, int height, int stride,
-        PlateCandidate* box, byte* output, int outWidth, int outHeight, CharBox* chars, int maxChars);
+        PlateCandidate* box, byte* output, int outStride, int outHeight, out int outWidth, CharBox* chars, int maxChars);
 
     internal const int Ok = 0;
     internal const int ErrArgument = -1;

@@ -1,0 +1,70 @@
+using System.CommandLine;
+
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+using EdgeAgent.Core.Configuration;
+using EdgeAgent.Hosting;
+using EdgeAgent.Settings;
+
+namespace EdgeAgent.Cli;
+
+/// <summary>run, replay and demo: the commands that start the whole pipeline.</summary>
+public static class AgentCommands
+{
+    public static readonly Option<FileInfo?> ConfigOption = new("--config")
+    {
+        Description = "A settings file (JSON) applied over /etc/edgeagent/appsettings.json and ./appsettings.json",
+        Recursive = true,
+    };
+
+    public static Command Run(string[] settingArgs)
+    {
+        var command = new Command("run", "Run the agent as a service: the configured camera, the outbox and the broker, until stopped");
+        command.SetAction((parse, cancellation) => StartAsync(AgentMode.Run, settingArgs, parse.GetValue(ConfigOption),
+            configure: null, new CameraRunSettings(), cancellation));
+        return command;
+    }
+
+    public static Command Replay(string[] settingArgs)
+    {
+        var video = new Argument<FileInfo>("video") { Description = "A recorded video (any format FFmpeg decodes)" };
+        var realtime = new Option<bool>("--realtime") { Description = "Keep the video's original pace instead of running as fast as possible" };
+        var drain = new Option<int>("--drain-timeout") { Description = "Seconds to wait for the broker to acknowledge every read at the end", DefaultValueFactory = _ => 60 };
+        var command = new Command("replay", "Play a recorded video through the whole pipeline (a test rig), then exit once every read is delivered")
+        {
+            video, realtime, drain,
+        };
+        command.SetAction((parse, cancellation) =>
+        {
+            FileInfo file = parse.GetValue(video)!;
+            return StartAsync(AgentMode.Replay, settingArgs, parse.GetValue(ConfigOption),
+                s => s.Camera.Source = file.FullName,
+                new CameraRunSettings { Finite = true, Realtime = parse.GetValue(realtime), DrainTimeout = TimeSpan.FromSeconds(parse.GetValue(drain)) },
+                cancellation);
+        });
+        return command;
+    }
+
+    /// <summary>Validates settings, builds the host and runs it; returns the exit code.</summary>
+    internal static async Task<int> StartAsync(AgentMode mode, string[] settingArgs, FileInfo? configFile,
+        Action<AgentSettings>? configure, CameraRunSettings run, CancellationToken cancellation)
+    {
+        try
+        {
+            var configuration = SettingsLoader.Build(settingArgs, configFile?.FullName);
+            AgentSettings settings = SettingsLoader.Bind(configuration);
+            configure?.Invoke(settings);
+            var profile = SettingsValidator.Validate(settings, mode, AgentPaths.HardwareProfiles);
+            using IHost host = AgentHostBuilder.Build(mode, settings, profile, configuration, run, Console.Error);
+            var lifetime = host.Services.GetRequiredService<AgentLifetime>();
+            await host.RunAsync(cancellation).ConfigureAwait(false);
+            return lifetime.ExitCode;
+        }
+        catch (ConfigurationProblemException e)
+        {
+            await Console.Error.WriteLineAsync("edgeagent: " + e.Message).ConfigureAwait(false);
+            return ExitCodes.BadConfiguration;
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using EdgeAgent.Core.Pipeline;
+using EdgeAgent.Core.Ports;
+using EdgeAgent.Core.Profiles;
+using EdgeAgent.Core.Tracking;
+using EdgeAgent.Ocr;
+using EdgeAgent.Ocr.Grammar;
+using EdgeAgent.Settings;
+using EdgeAgent.Vision;
+
+namespace EdgeAgent.Hosting;
+
+/// <summary>Builds the finder, reader and tracker of one camera from the settings and its profile.</summary>
+public sealed class CameraPipelineFactory(AgentSettings settings, HardwareProfile profile)
+{
+    public HardwareProfile Profile => profile;
+
+    /// <summary>A pipeline and the native objects it owns (dispose them with it).</summary>
+    public (FramePipeline Pipeline, IDisposable Resources) Create(string cameraId)
+    {
+        var finder = new OpenCvPlateFinder();
+        TesseractPlateReader reader;
+        try
+        {
+            reader = new TesseractPlateReader(new PlateGrammar(ParseGrammar(settings.Ocr.Grammar)), settings.Ocr.TessDataPath);
+        }
+        catch
+        {
+            finder.Dispose();
+            throw;
+        }
+        var region = new FindRegion(profile.Roi.X, profile.Roi.Y, profile.Roi.Width, profile.Roi.Height,
+            profile.PlateHeightPx.Min, profile.PlateHeightPx.Max);
+        var tracking = new TrackerOptions
+        {
+            EndAfterMissedFrames = settings.Tracking.EndAfterMissedFrames,
+            MinObservations = settings.Tracking.MinObservations,
+        };
+        var pipeline = new FramePipeline(finder, reader, region, cameraId, tracking);
+        return (pipeline, new Disposables(reader, finder));
+    }
+
+    public static GrammarScope ParseGrammar(string value) => value switch
+    {
+        "gb" => GrammarScope.GreatBritain,
+        "eu" => GrammarScope.Europe,
+        "us" => GrammarScope.UnitedStates,
+        _ => GrammarScope.Auto,
+    };
+
+    private sealed class Disposables(params IDisposable[] items) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (IDisposable item in items) item.Dispose();
+        }
+    }
+}

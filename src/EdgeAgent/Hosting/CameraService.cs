@@ -1,0 +1,150 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+using EdgeAgent.Core.Pipeline;
+using EdgeAgent.Core.Ports;
+using EdgeAgent.Settings;
+using EdgeAgent.Vision;
+
+namespace EdgeAgent.Hosting;
+
+/// <summary>How the camera service treats its source.</summary>
+public sealed record CameraRunSettings
+{
+    /// <summary>A recorded file played once: when it ends, drain and stop the agent.</summary>
+    public bool Finite { get; init; }
+    /// <summary>Keep the file's original pace instead of as fast as possible.</summary>
+    public bool Realtime { get; init; }
+    /// <summary>How long a finite run waits for the outbox to drain to the broker.</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(60);
+}
+
+/// <summary>
+/// Opens the camera and runs its frame loop. A live source that fails is reopened with backoff; a
+/// recorded file is played once, then the reads are drained and the agent stops with an exit code.
+/// </summary>
+public sealed partial class CameraService(
+    AgentSettings settings,
+    CameraPipelineFactory pipelines,
+    CameraRunSettings run,
+    ReadRecorder recorder,
+    RecorderService recorderService,
+    AgentLifetime lifetime,
+    TimeProvider time,
+    ILogger<CameraService> logger,
+    IEnumerable<IDrainable> drainables) : BackgroundService
+{
+    public CameraRunner? Runner { get; private set; }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // The frame loop runs on its own threads; let the host finish starting first.
+        await Task.Yield();
+        string uri = settings.Camera.Source;
+        int attempt = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RunOnceAsync(uri, stoppingToken).ConfigureAwait(false);
+                if (run.Finite)
+                {
+                    await FinishAsync(stoppingToken).ConfigureAwait(false);
+                    return;
+                }
+                attempt = 0;  // a live stream that ended cleanly: reopen at once
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (FrameSourceException e)
+            {
+                Log.SourceFailed(logger, uri, e.Message);
+                if (run.Finite)
+                {
+                    lifetime.Stop(ExitCodes.SourceFailed);
+                    return;
+                }
+                TimeSpan delay = Backoff(++attempt);
+                Log.Reopening(logger, uri, delay.TotalSeconds);
+                await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                Log.Crashed(logger, e);
+                lifetime.Stop(ExitCodes.Failed);
+                return;
+            }
+        }
+    }
+
+    private async Task RunOnceAsync(string uri, CancellationToken stoppingToken)
+    {
+        using VideoFrameSource source = VideoFrameSource.Open(uri);
+        FrameSourceInfo info = source.Info;
+        var profile = pipelines.Profile;
+        if (info.Width != profile.Width || info.Height != profile.Height)
+            throw new FrameSourceException(
+                $"source {uri} delivers {info.Width}x{info.Height} but hardware profile '{profile.Name}' expects {profile.Width}x{profile.Height}: " +
+                "choose the matching profile with --Camera:Profile=<name> or fix the camera's stream settings");
+        Log.SourceOpened(logger, uri, info.Width, info.Height, info.Fps, info.IsLive ? "live" : $"{info.FrameCount} frames");
+        var (pipeline, resources) = pipelines.Create(settings.Mqtt.CameraId);
+        using (resources)
+        {
+            Runner = new CameraRunner(source, pipeline, recorder, time, new CameraRunOptions { Realtime = run.Realtime });
+            long started = time.GetTimestamp();
+            await Runner.RunAsync(stoppingToken).ConfigureAwait(false);
+            TimeSpan elapsed = time.GetElapsedTime(started);
+            Log.SourceEnded(logger, uri, pipeline.FramesProcessed, elapsed.TotalSeconds,
+                pipeline.FramesProcessed / Math.Max(0.001, elapsed.TotalSeconds), Runner.FramesDropped, recorder.Pending + recorder.Recorded);
+        }
+    }
+
+    // The file ended and every pass was flushed: commit the last reads, then wait for the broker's acks.
+    private async Task FinishAsync(CancellationToken stoppingToken)
+    {
+        recorder.Complete();
+        await recorderService.Completion.WaitAsync(stoppingToken).ConfigureAwait(false);
+        foreach (IDrainable drainable in drainables)
+        {
+            if (!await drainable.WaitUntilDrainedAsync(run.DrainTimeout, stoppingToken).ConfigureAwait(false))
+            {
+                Log.NotDrained(logger, run.DrainTimeout.TotalSeconds);
+                lifetime.Stop(ExitCodes.NotDrained);
+                return;
+            }
+        }
+        lifetime.Stop(ExitCodes.Ok);
+    }
+
+    private static TimeSpan Backoff(int attempt) =>
+        TimeSpan.FromSeconds(Math.Min(30, 1 << Math.Min(attempt, 5))) + TimeSpan.FromMilliseconds(Random.Shared.Next(500));
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Source {Uri} open: {Width}x{Height} at {Fps:0.#} fps ({Length})")]
+        public static partial void SourceOpened(ILogger logger, string uri, int width, int height, double fps, string length);
+
+        [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Source {Uri} ended: {Frames} frames in {Seconds:0.0} s ({Fps:0.0} frames/s), {Dropped} dropped, {Passes} vehicle passes")]
+        public static partial void SourceEnded(ILogger logger, string uri, long frames, double seconds, double fps, long dropped, long passes);
+
+        [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "Source {Uri} failed: {Reason}")]
+        public static partial void SourceFailed(ILogger logger, string uri, string reason);
+
+        [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Reopening {Uri} in {Seconds:0.#} s")]
+        public static partial void Reopening(ILogger logger, string uri, double seconds);
+
+        [LoggerMessage(EventId = 1005, Level = LogLevel.Error, Message = "The outbox did not drain to the broker within {Seconds} s; the reads stay in the outbox for the next run")]
+        public static partial void NotDrained(ILogger logger, double seconds);
+
+        [LoggerMessage(EventId = 1006, Level = LogLevel.Critical, Message = "The camera loop failed")]
+        public static partial void Crashed(ILogger logger, Exception exception);
+    }
+}
+
+/// <summary>Something a finite run waits for before it exits (the forwarder, until the outbox is empty).</summary>
+public interface IDrainable
+{
+    Task<bool> WaitUntilDrainedAsync(TimeSpan timeout, CancellationToken cancellation);
+}

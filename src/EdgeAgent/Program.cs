@@ -1,0 +1,17 @@
+using System.CommandLine;
+
+using EdgeAgent.Cli;
+
+// edgeagent: the roadside ANPR edge agent. Settings may be given anywhere on the command line as
+// --Section:Key=value; everything else is parsed as commands and options.
+var (commandArgs, settingArgs) = SettingArguments.Split(args);
+
+var root = new RootCommand("EdgeAgent: reads number plates on the camera box and forwards only keyed hashes over MQTT")
+{
+    AgentCommands.Run(settingArgs),
+    AgentCommands.Replay(settingArgs),
+    KeyCommands.Keys(),
+    KeyCommands.Hash(),
+};
+root.Options.Add(AgentCommands.ConfigOption);
+return await root.Parse(commandArgs).InvokeAsync().ConfigureAwait(false);

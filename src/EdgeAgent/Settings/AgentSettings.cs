@@ -1,0 +1,65 @@
+namespace EdgeAgent.Settings;
+
+// The settings tree, bound section by section from appsettings.json, EDGEAGENT_Section__Key environment
+// variables and --Section:Key=value arguments. README "Configuration" documents every key.
+
+public sealed class AgentSettings
+{
+    public CameraSettings Camera { get; set; } = new();
+    public MqttSettings Mqtt { get; set; } = new();
+    public StorageSettings Storage { get; set; } = new();
+    public PrivacySettings Privacy { get; set; } = new();
+    public OcrSettings Ocr { get; set; } = new();
+    public TrackingSettings Tracking { get; set; } = new();
+}
+
+public sealed class CameraSettings
+{
+    /// <summary>A video file, rtsp:// or http(s):// URL, /dev/videoN or v4l2:N.</summary>
+    public string Source { get; set; } = "";
+
+    /// <summary>A hardware profile name (hardware-profiles/NAME.json) or a path to a profile file.</summary>
+    public string Profile { get; set; } = "anpr-1080p-ir";
+}
+
+public sealed class MqttSettings
+{
+    /// <summary>Broker host; empty means none configured (replay keeps reads in the outbox, demo starts one).</summary>
+    public string Host { get; set; } = "";
+    public int Port { get; set; } = 1883;
+    public string Site { get; set; } = "demo-site";
+    public string CameraId { get; set; } = "cam-01";
+    /// <summary>MQTT client id; empty makes "edgeagent-{site}-{camera}".</summary>
+    public string ClientId { get; set; } = "";
+    public int KeepAliveSeconds { get; set; } = 30;
+    public int MaxInFlight { get; set; } = 20;
+}
+
+public sealed class StorageSettings
+{
+    /// <summary>The outbox database file; empty gives a fresh temporary one for replay and demo.</summary>
+    public string Path { get; set; } = "";
+}
+
+public sealed class PrivacySettings
+{
+    /// <summary>The unit secret (mode 0600); empty gives replay and demo a throwaway key beside the outbox.</summary>
+    public string KeyFile { get; set; } = "";
+
+    /// <summary>The time zone whose dates are charging days (IANA id).</summary>
+    public string TimeZone { get; set; } = "Europe/London";
+}
+
+public sealed class OcrSettings
+{
+    public string TessDataPath { get; set; } = "/usr/share/tesseract-ocr/5/tessdata";
+
+    /// <summary>Plate formats tried: auto (GB, then European and US), gb, eu or us.</summary>
+    public string Grammar { get; set; } = "auto";
+}
+
+public sealed class TrackingSettings
+{
+    public int EndAfterMissedFrames { get; set; } = 6;
+    public int MinObservations { get; set; } = 3;
+}

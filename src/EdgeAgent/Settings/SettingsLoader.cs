@@ -1,0 +1,83 @@
+using System.Reflection;
+
+using Microsoft.Extensions.Configuration;
+
+using EdgeAgent.Core.Configuration;
+
+namespace EdgeAgent.Settings;
+
+/// <summary>
+/// Builds the configuration in order of precedence (later wins): the embedded defaults,
+/// /etc/edgeagent/appsettings.json, ./appsettings.json, EDGEAGENT_Section__Key environment variables,
+/// then --Section:Key=value arguments. Binding refuses unknown keys, so a typo is an error, not a default.
+/// </summary>
+public static class SettingsLoader
+{
+    public const string EnvironmentPrefix = "EDGEAGENT_";
+    public const string SystemConfigFile = "/etc/edgeagent/appsettings.json";
+
+    public static IConfigurationRoot Build(IReadOnlyList<string> settingArgs, string? configFile = null)
+    {
+        Stream defaults = Assembly.GetExecutingAssembly().GetManifestResourceStream("appsettings.defaults.json")
+                          ?? throw new InvalidOperationException("embedded appsettings.defaults.json is missing from the build");
+        var builder = new ConfigurationBuilder()
+            .AddJsonStream(defaults)
+            .AddJsonFile(SystemConfigFile, optional: true, reloadOnChange: false)
+            .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true, reloadOnChange: false);
+        if (configFile is not null)
+        {
+            if (!File.Exists(configFile))
+                throw new ConfigurationProblemException("--config", $"settings file {Path.GetFullPath(configFile)} does not exist");
+            builder.AddJsonFile(Path.GetFullPath(configFile), optional: false, reloadOnChange: false);
+        }
+        builder.AddEnvironmentVariables(EnvironmentPrefix).AddCommandLine([.. settingArgs]);
+        try
+        {
+            return builder.Build();
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ConfigurationProblemException("settings", $"a settings file is not valid JSON: {e.Message}");
+        }
+    }
+
+    /// <summary>Binds every section, collecting one message per unknown key or unconvertible value.</summary>
+    public static AgentSettings Bind(IConfiguration configuration)
+    {
+        var settings = new AgentSettings();
+        var problems = new List<string>();
+        BindSection(configuration, "Camera", settings.Camera, problems);
+        BindSection(configuration, "Mqtt", settings.Mqtt, problems);
+        BindSection(configuration, "Storage", settings.Storage, problems);
+        BindSection(configuration, "Privacy", settings.Privacy, problems);
+        BindSection(configuration, "Ocr", settings.Ocr, problems);
+        BindSection(configuration, "Tracking", settings.Tracking, problems);
+        if (problems.Count > 0) throw new ConfigurationProblemException("settings", problems);
+        return settings;
+    }
+
+    // Every setting is a scalar (text or number), so binding is: find the property, convert the value.
+    private static void BindSection(IConfiguration configuration, string name, object target, List<string> problems)
+    {
+        foreach (IConfigurationSection child in configuration.GetSection(name).GetChildren())
+        {
+            PropertyInfo? property = target.GetType().GetProperty(child.Key, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
+            if (property is null)
+            {
+                string known = string.Join(", ", target.GetType().GetProperties().Select(p => p.Name));
+                problems.Add($"{name}:{child.Key} is not a setting (known keys in {name}: {known})");
+                continue;
+            }
+            try
+            {
+                property.SetValue(target, child.Get(property.PropertyType));
+            }
+            catch (InvalidOperationException)
+            {
+                problems.Add($"{name}:{child.Key} is '{child.Value}', which is not a valid {Describe(property.PropertyType)}");
+            }
+        }
+    }
+
+    private static string Describe(Type type) => type == typeof(int) ? "whole number" : type == typeof(bool) ? "true/false" : type.Name;
+}

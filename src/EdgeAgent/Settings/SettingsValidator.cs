@@ -1,0 +1,86 @@
+using EdgeAgent.Core.Configuration;
+using EdgeAgent.Core.Contract;
+using EdgeAgent.Core.Profiles;
+
+namespace EdgeAgent.Settings;
+
+/// <summary>What the agent is started to do; it decides which settings are required.</summary>
+public enum AgentMode
+{
+    /// <summary>The service: a live camera, a real key, a broker.</summary>
+    Run,
+    /// <summary>A test rig playing a recorded video through the whole pipeline.</summary>
+    Replay,
+    /// <summary>Replay of the bundled sample against a broker, printing what the backend receives.</summary>
+    Demo,
+}
+
+/// <summary>
+/// Checks settings before anything starts and reports every problem at once, each with its fix. Nothing
+/// is half-applied: the agent starts with valid settings or not at all.
+/// </summary>
+public static class SettingsValidator
+{
+    public static HardwareProfile Validate(AgentSettings s, AgentMode mode, string profilesFolder)
+    {
+        var problems = new List<string>();
+        if (mode == AgentMode.Run && string.IsNullOrWhiteSpace(s.Camera.Source))
+            problems.Add("Camera:Source is empty: set the camera (rtsp://..., /dev/video0 or a video file)");
+
+        HardwareProfile? profile = null;
+        try
+        {
+            profile = HardwareProfileLoader.Load(s.Camera.Profile, profilesFolder);
+        }
+        catch (ConfigurationProblemException e)
+        {
+            problems.AddRange(e.Problems.Select(p => $"{e.Subject}: {p}"));
+        }
+
+        if (mode == AgentMode.Run && string.IsNullOrWhiteSpace(s.Mqtt.Host))
+            problems.Add("Mqtt:Host is empty: set the broker's host name or address");
+        if (s.Mqtt.Port is < 1 or > 65535)
+            problems.Add($"Mqtt:Port is {s.Mqtt.Port}: expected 1..65535 (1883 plain, 8883 TLS)");
+        if (Topics.CheckLevel(s.Mqtt.Site) is { } siteProblem)
+            problems.Add($"Mqtt:Site '{s.Mqtt.Site}' {siteProblem}: it becomes a topic level of anpr/v1/{{site}}/{{camera}}");
+        if (Topics.CheckLevel(s.Mqtt.CameraId) is { } cameraProblem)
+            problems.Add($"Mqtt:CameraId '{s.Mqtt.CameraId}' {cameraProblem}: it becomes a topic level of anpr/v1/{{site}}/{{camera}}");
+        if (s.Mqtt.KeepAliveSeconds is < 5 or > 3600)
+            problems.Add($"Mqtt:KeepAliveSeconds is {s.Mqtt.KeepAliveSeconds}: expected 5..3600");
+        if (s.Mqtt.MaxInFlight is < 1 or > 1000)
+            problems.Add($"Mqtt:MaxInFlight is {s.Mqtt.MaxInFlight}: expected 1..1000");
+
+        if (mode == AgentMode.Run && string.IsNullOrWhiteSpace(s.Storage.Path))
+            problems.Add("Storage:Path is empty: set the outbox file, e.g. /var/lib/edgeagent/outbox.db");
+        if (mode == AgentMode.Run && string.IsNullOrWhiteSpace(s.Privacy.KeyFile))
+            problems.Add("Privacy:KeyFile is empty: the service needs a real unit secret; create one with `edgeagent keys init --key /etc/edgeagent/unit.key`");
+        if (!TryFindZone(s.Privacy.TimeZone))
+            problems.Add($"Privacy:TimeZone '{s.Privacy.TimeZone}' is not a known time zone: use an IANA id such as Europe/London");
+
+        if (!File.Exists(Path.Combine(s.Ocr.TessDataPath, "eng.traineddata")))
+            problems.Add($"Ocr:TessDataPath {s.Ocr.TessDataPath} has no eng.traineddata: install tesseract-ocr-eng (./install.sh --deps) or fix the path");
+        if (s.Ocr.Grammar is not ("auto" or "gb" or "eu" or "us"))
+            problems.Add($"Ocr:Grammar is '{s.Ocr.Grammar}': expected auto, gb, eu or us");
+
+        if (s.Tracking.EndAfterMissedFrames is < 1 or > 250)
+            problems.Add($"Tracking:EndAfterMissedFrames is {s.Tracking.EndAfterMissedFrames}: expected 1..250");
+        if (s.Tracking.MinObservations is < 1 or > 100)
+            problems.Add($"Tracking:MinObservations is {s.Tracking.MinObservations}: expected 1..100");
+
+        if (problems.Count > 0) throw new ConfigurationProblemException("settings", problems);
+        return profile!;
+    }
+
+    private static bool TryFindZone(string id)
+    {
+        try
+        {
+            TimeZoneInfo.FindSystemTimeZoneById(id);
+            return true;
+        }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException or ArgumentException)
+        {
+            return false;
+        }
+    }
+}
