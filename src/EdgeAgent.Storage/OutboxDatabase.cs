@@ -10,6 +10,15 @@ internal static class OutboxDatabase
 
     public static SqliteConnection Open(string path)
     {
+        try
+        {
+            string? folder = Path.GetDirectoryName(path);
+            if (folder is not null) Directory.CreateDirectory(folder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Unavailable(path, e);
+        }
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
             DataSource = path,
@@ -32,10 +41,12 @@ internal static class OutboxDatabase
         catch (SqliteException e)
         {
             connection.Dispose();
-            throw new InvalidOperationException(
-                $"the outbox {path} could not be opened: {e.Message}. Check Storage:Path, the folder's permissions and free disk space.", e);
+            throw Unavailable(path, e);
         }
     }
+
+    private static InvalidOperationException Unavailable(string path, Exception e) =>
+        new($"the outbox {path} could not be opened: {e.Message}. Check Storage:Path, the folder's permissions and free disk space.", e);
 
     public static long FileBytes(string path)
     {

@@ -23,8 +23,6 @@ public sealed class SqliteOutbox : IOutbox, IDisposable
     public SqliteOutbox(string path)
     {
         Path = System.IO.Path.GetFullPath(path);
-        string? folder = System.IO.Path.GetDirectoryName(Path);
-        if (folder is not null) Directory.CreateDirectory(folder);
         _connection = OutboxDatabase.Open(Path);
         _append = Prepare("INSERT INTO reads (id, created_at, event) VALUES ($id, $created, $event) RETURNING seq");
         _readUnsent = Prepare("SELECT seq, created_at, event FROM reads WHERE delivered_at IS NULL AND seq > $after ORDER BY seq LIMIT $max");

@@ -9,31 +9,43 @@ public delegate bool PlateRule(ReadOnlySpan<char> text);
 /// One registration format as a shape: 'L' a letter, 'D' a digit, 'X' either. An optional rule rejects
 /// texts the shape admits but the format does not (Northern Ireland needs an I or a Z).
 /// </summary>
-public sealed class PlateFormat(string shape, PlateLayout layout, CountryCode country, PlateRule? rule = null)
+/// <param name="prior">
+/// What choosing this format costs before any correction, in the units of a character's confidence: how
+/// rare the format is on the road. A current-format GB plate costs nothing; an old prefix plate costs a
+/// little, so "A812CDE" read with a doubtful 8 becomes AB12CDE, and read with a sure 8 stays A812CDE.
+/// </param>
+public sealed class PlateFormat(string shape, PlateLayout layout, CountryCode country, float prior = 0f, PlateRule? rule = null)
 {
     public string Shape { get; } = shape;
     public PlateLayout Layout { get; } = layout;
     public CountryCode Country { get; } = country;
+    public float Prior { get; } = prior;
 
-    /// <summary>How many characters must change for the text to fit; int.MaxValue when it cannot.</summary>
-    public int CorrectionCost(ReadOnlySpan<char> text)
+    /// <summary>
+    /// The price of reading the text as this format: the prior plus, for each character that must change,
+    /// the confidence it was read with (overruling a sure character is dear). Null when it cannot fit.
+    /// </summary>
+    public (float Cost, int Corrections)? Fit(in PlateText text)
     {
-        if (text.Length != Shape.Length) return int.MaxValue;
-        int cost = 0;
+        if (text.Length != Shape.Length) return null;
+        float cost = Prior;
+        int corrections = 0;
         for (int i = 0; i < text.Length; i++)
         {
             char c = text[i];
             char fixedChar = Correct(i, c);
-            if (fixedChar == '\0') return int.MaxValue;
-            if (fixedChar != c) cost++;
+            if (fixedChar == '\0') return null;
+            if (fixedChar == c) continue;
+            corrections++;
+            cost += Math.Clamp(text.ConfidenceAt(i), 0.05f, 1f);
         }
         if (rule is not null)
         {
             Span<char> corrected = stackalloc char[text.Length];
             for (int i = 0; i < text.Length; i++) corrected[i] = Correct(i, text[i]);
-            if (!rule(corrected)) return int.MaxValue;
+            if (!rule(corrected)) return null;
         }
-        return cost;
+        return (cost, corrections);
     }
 
     /// <summary>The character this format expects at <paramref name="position"/> given the read; '\0' when none fits.</summary>

@@ -15,7 +15,8 @@ public enum GrammarScope
 /// <summary>
 /// Fits a raw OCR read to the registration formats of a country, fixing the confusions OCR makes between
 /// look-alike glyphs (0/O, 1/I, 5/S, 8/B, 2/Z, 6/G) where the format says which class a position holds.
-/// The pattern needing the fewest corrections wins; a read that fits none keeps its raw text and is
+/// The cheapest pattern wins (see <see cref="PlateFormat"/>: the format's rarity plus the confidence of each
+/// character it overrules); a read that fits none keeps its raw text and is
 /// flagged (<see cref="PlateText.MatchesGrammar"/> false); it is never forced into a pattern.
 /// </summary>
 public sealed class PlateGrammar(GrammarScope scope = GrammarScope.Auto)
@@ -32,17 +33,19 @@ public sealed class PlateGrammar(GrammarScope scope = GrammarScope.Auto)
     public bool Apply(ref PlateText text)
     {
         ReadOnlySpan<PlateFormat> formats = PlateFormats.For(Scope);
-        int bestIndex = -1, bestCost = int.MaxValue;
+        int bestIndex = -1;
+        float bestCost = float.MaxValue;
         for (int i = 0; i < formats.Length; i++)
         {
-            int cost = formats[i].CorrectionCost(text.Chars);
+            if (formats[i].Fit(text) is not var (cost, corrections)) continue;
+            if (corrections > text.Length * MaxCorrectionShare) continue;
             if (cost < bestCost)
             {
                 bestCost = cost;
                 bestIndex = i;
             }
         }
-        if (bestIndex < 0 || bestCost > text.Length * MaxCorrectionShare)
+        if (bestIndex < 0)
         {
             text.Layout = PlateLayout.Unknown;
             text.MatchesGrammar = false;

@@ -30,6 +30,7 @@ struct Candidate {
 struct ea_finder {
     cv::Mat small, gradient, edges, closed, patch;
     std::vector<std::vector<cv::Point>> contours;
+    std::vector<cv::RotatedRect> lines;
     std::vector<Candidate> candidates;
     ea::SegmentScratch segment_scratch;
     ea::Segmentation segmentation;
@@ -65,6 +66,34 @@ bool verify(ea_finder& f, const cv::Mat& gray, Candidate& c) {
     return true;
 }
 
+// Joins pieces of one text line that the closing did not bridge (the gap in 'AB12 CDE' on a plate near
+// the top of a scale's height range): similar height, same baseline, a gap under one text height.
+void merge_line_fragments(std::vector<cv::RotatedRect>& lines) {
+    bool merged = true;
+    while (merged) {
+        merged = false;
+        for (size_t i = 0; i < lines.size() && !merged; i++) {
+            for (size_t j = i + 1; j < lines.size() && !merged; j++) {
+                const cv::RotatedRect& a = lines[i];
+                const cv::RotatedRect& b = lines[j];
+                const float h = std::max(a.size.height, b.size.height);
+                if (std::min(a.size.height, b.size.height) < 0.7f * h) continue;
+                if (std::fabs(a.center.y - b.center.y) > 0.3f * h || std::fabs(a.angle - b.angle) > 8.0f) continue;
+                const cv::Rect ra = a.boundingRect(), rb = b.boundingRect();
+                const int gap = std::max(ra.x, rb.x) - std::min(ra.x + ra.width, rb.x + rb.width);
+                if (gap > h * 1.0f) continue;
+                const cv::Rect u = ra | rb;
+                const float angle = (a.angle * a.size.width + b.angle * b.size.width) / (a.size.width + b.size.width);
+                // The union's width along the line, and the taller fragment's height.
+                lines[i] = cv::RotatedRect(cv::Point2f(u.x + u.width / 2.0f, (a.center.y + b.center.y) / 2.0f),
+                                           cv::Size2f(static_cast<float>(u.width), h), angle);
+                lines.erase(lines.begin() + static_cast<long>(j));
+                merged = true;
+            }
+        }
+    }
+}
+
 // One search scale: plates whose height lies in [plate_lo, plate_hi] frame pixels.
 void search_scale(ea_finder& f, const cv::Mat& gray, const cv::Rect& roi, float plate_lo, float plate_hi,
                   const ea_find_params& p) {
@@ -89,16 +118,22 @@ void search_scale(ea_finder& f, const cv::Mat& gray, const cv::Rect& roi, float 
     f.contours.clear();
     cv::findContours(f.closed, f.contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
     const float text_hi = plate_hi * kTextToPlateHeight * static_cast<float>(scale);
+    f.lines.clear();
     for (const auto& contour : f.contours) {
         const cv::Rect bounds = cv::boundingRect(contour);
         if (bounds.height < th * 0.6f || bounds.height > text_hi * 1.6f) continue;
         cv::RotatedRect text = ea::upright(cv::minAreaRect(contour));
         if (std::fabs(text.angle) > 20.0f) continue;
-        const float text_aspect = text.size.width / std::max(1.0f, text.size.height);
-        if (text_aspect < p.min_aspect * 0.45f || text_aspect > p.max_aspect * 1.3f) continue;
         if (text.size.height < th * 0.6f || text.size.height > text_hi * 1.3f) continue;
         const double fill = cv::contourArea(contour) / std::max(1.0f, text.size.area());
         if (fill < 0.45) continue;
+        f.lines.push_back(text);
+    }
+    merge_line_fragments(f.lines);
+
+    for (const cv::RotatedRect& text : f.lines) {
+        const float text_aspect = text.size.width / std::max(1.0f, text.size.height);
+        if (text_aspect < p.min_aspect * 0.45f || text_aspect > p.max_aspect * 1.3f) continue;
         // Grow the text line to the plate around it, and map back to frame coordinates.
         const float inv = static_cast<float>(1.0 / scale);
         const float plate_h = text.size.height * inv / kTextToPlateHeight;

@@ -1,0 +1,72 @@
+using EdgeAgent.Core.Frames;
+
+namespace EdgeAgent.Core.Tests;
+
+public class FrameRingTests
+{
+    [Fact]
+    public async Task TryTake_WaitMode_DeliversEveryFrameInCaptureOrder()
+    {
+        var ring = new FrameRing(3, 16, 8, RingOverflow.Wait);
+        var taken = new List<long>();
+        var consumer = Task.Run(() =>
+        {
+            while (ring.TryTake(out Frame frame, CancellationToken.None))
+            {
+                taken.Add(frame.Index);
+                ring.Release(frame);
+            }
+        });
+        for (int i = 0; i < 100; i++)
+        {
+            Frame frame = ring.AcquireForWrite(CancellationToken.None)!;
+            frame.Index = i;
+            ring.Publish(frame);
+        }
+        ring.Complete();
+        await consumer.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(Enumerable.Range(0, 100).Select(i => (long)i), taken);
+        Assert.Equal(0, ring.Dropped);
+    }
+
+    [Fact]
+    public void AcquireForWrite_DropOldestWhenFull_ReusesOldestAndCountsIt()
+    {
+        var ring = new FrameRing(2, 16, 8, RingOverflow.DropOldest);
+        for (int i = 0; i < 5; i++)
+        {
+            Frame frame = ring.AcquireForWrite(CancellationToken.None)!;
+            frame.Index = i;
+            ring.Publish(frame);
+        }
+        ring.Complete();
+        var taken = new List<long>();
+        while (ring.TryTake(out Frame frame, CancellationToken.None))
+        {
+            taken.Add(frame.Index);
+            ring.Release(frame);
+        }
+        // Capture never blocked: the newest frames survive, the three oldest were overwritten.
+        Assert.Equal([3L, 4L], taken);
+        Assert.Equal(3, ring.Dropped);
+    }
+
+    [Fact]
+    public void AcquireForWrite_WaitModeCancelled_ReturnsNull()
+    {
+        var ring = new FrameRing(2, 16, 8, RingOverflow.Wait);
+        ring.Publish(ring.AcquireForWrite(CancellationToken.None)!);
+        ring.Publish(ring.AcquireForWrite(CancellationToken.None)!);
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        Assert.Null(ring.AcquireForWrite(cts.Token));
+    }
+
+    [Fact]
+    public void Frame_Buffers_ArePinnedAndSizedFromTheProfile()
+    {
+        var frame = new Frame(1920, 1080);
+        Assert.Equal(1920 * 1080 * 3, frame.Bgr.Length);
+        Assert.Equal(1920 * 1080, frame.Gray.Length);
+        Assert.Equal(GC.MaxGeneration, GC.GetGeneration(frame.Bgr));  // pinned heap objects report the max generation
+    }
+}
