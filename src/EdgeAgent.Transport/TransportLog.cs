@@ -19,4 +19,22 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4005, Level = LogLevel.Error, Message = "The libmosquitto network thread for {Endpoint} did not stop; the native client is leaked")]
     public static partial void LoopStuck(ILogger logger, string endpoint);
+
+    [LoggerMessage(EventId = 4010, Level = LogLevel.Information, Message = "Forwarder online at {Endpoint} (reconnects so far {Reconnects}); publishing from the oldest unsent read")]
+    public static partial void Online(ILogger logger, string endpoint, int reconnects);
+
+    [LoggerMessage(EventId = 4011, Level = LogLevel.Warning, Message = "MQTT connect failed: {Reason}; next attempt in {Seconds:0.#} s (reads stay in the outbox)")]
+    public static partial void ConnectFailed(ILogger logger, string reason, double seconds);
+
+    [LoggerMessage(EventId = 4012, Level = LogLevel.Warning, Message = "Broker refused read {Seq} (PUBACK reason {Code}); it stays unsent and is retried")]
+    public static partial void PublishRejected(ILogger logger, long seq, int code);
+
+    [LoggerMessage(EventId = 4013, Level = LogLevel.Warning, Message = "No MQTT connection to {Endpoint} for {Seconds} s: restarting the client")]
+    public static partial void Watchdog(ILogger logger, string endpoint, double seconds);
+
+    [LoggerMessage(EventId = 4014, Level = LogLevel.Error, Message = "Forwarding failed; retrying at the next check")]
+    public static partial void ForwardingFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4015, Level = LogLevel.Information, Message = "Forwarder stopped: {Acknowledged} reads acknowledged, {InFlight} left in flight (still unsent in the outbox)")]
+    public static partial void Stopped(ILogger logger, long acknowledged, int inFlight);
 }
