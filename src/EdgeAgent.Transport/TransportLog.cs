@@ -20,6 +20,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 4005, Level = LogLevel.Error, Message = "The libmosquitto network thread for {Endpoint} did not stop; the native client is leaked")]
     public static partial void LoopStuck(ILogger logger, string endpoint);
 
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Debug, Message = "libmosquitto ({Endpoint}): {Text}")]
+    public static partial void Library(ILogger logger, string endpoint, string text);
+
     [LoggerMessage(EventId = 4010, Level = LogLevel.Information, Message = "Forwarder online at {Endpoint} (reconnects so far {Reconnects}); publishing from the oldest unsent read")]
     public static partial void Online(ILogger logger, string endpoint, int reconnects);
 

@@ -34,6 +34,14 @@ public sealed partial class MosquittoClient
     private static unsafe void OnSubscribe(nint mosq, nint userdata, int mid, int qosCount, int* grantedQos) =>
         Dispatch(userdata, static (c, a) => c.HandleSubscribed(a.mid, a.qosCount > 0 ? *(int*)a.granted : 128), (mid, qosCount, granted: (nint)grantedQos));
 
+    [UnmanagedCallersOnly]
+    private static unsafe void OnLog(nint mosq, nint userdata, int level, byte* text)
+    {
+        // Called for every packet at debug level: filter before paying for a string.
+        if ((level & (MosquittoInterop.LogErr | MosquittoInterop.LogWarning)) == 0) return;
+        Dispatch(userdata, static (c, a) => c.HandleLibraryLog(a.level, Marshal.PtrToStringUTF8(a.text) ?? ""), (level, text: (nint)text));
+    }
+
     /// <summary>OpenSSL's pem_password_cb: no password, so an encrypted key fails to load instead of prompting on a TTY.</summary>
     [UnmanagedCallersOnly]
     private static unsafe int NoKeyPassword(byte* buffer, int size, int rwflag, nint userdata) => 0;
@@ -103,6 +111,19 @@ public sealed partial class MosquittoClient
         string topic = Marshal.PtrToStringUTF8((nint)m->Topic) ?? "";
         byte[] payload = m->PayloadLength > 0 ? new ReadOnlySpan<byte>(m->Payload, m->PayloadLength).ToArray() : [];
         MessageReceived?.Invoke(this, new MqttMessageEventArgs(topic, payload, m->Retain != 0, m->Qos));
+    }
+
+    /// <summary>
+    /// libmosquitto's own warnings and errors (its messages carry no credentials). Kept for error messages:
+    /// a TLS handshake that fails while connecting is only ever reported here (the library's network thread
+    /// then ends without a disconnect callback), so it also fails a pending ConnectAsync at once.
+    /// </summary>
+    private void HandleLibraryLog(int level, string text)
+    {
+        _lastLibraryError = text;
+        Log.Library(_logger, Options.Endpoint, text);
+        if ((level & MosquittoInterop.LogErr) != 0 && text.StartsWith("OpenSSL Error", StringComparison.Ordinal))
+            Volatile.Read(ref _connecting)?.TrySetException(new BrokerRefusedException(Options.Endpoint, "TLS handshake", MosquittoInterop.ErrTls, text));
     }
 
     private void HandleSubscribed(int mid, int grantedQos)

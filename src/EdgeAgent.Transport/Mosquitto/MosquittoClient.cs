@@ -28,6 +28,7 @@ public sealed partial class MosquittoClient : IDisposable, IAsyncDisposable
     private bool _loopStuck;
     private volatile bool _connected;
     private volatile bool _disposed;
+    private volatile string? _lastLibraryError;
 
     public MosquittoClient(MosquittoClientOptions options, ILogger? logger = null)
     {
@@ -83,6 +84,7 @@ public sealed partial class MosquittoClient : IDisposable, IAsyncDisposable
             if (_loopStarted || _connecting is not null) throw new InvalidOperationException($"The client for {Options.Endpoint} is already connecting or connected.");
             // Published before connecting: the CONNACK may come before mosquitto_loop_start returns.
             Volatile.Write(ref _connecting, connecting);
+            _lastLibraryError = null;
         }
         try
         {
@@ -100,7 +102,7 @@ public sealed partial class MosquittoClient : IDisposable, IAsyncDisposable
             catch (TimeoutException e)
             {
                 throw new BrokerUnavailableException(Options.Endpoint, "mosquitto_connect_async", MosquittoInterop.ErrKeepalive,
-                    $"no CONNACK within {Options.ConnectTimeout.TotalSeconds:0.#} s", e);
+                    $"no CONNACK within {Options.ConnectTimeout.TotalSeconds:0.#} s{(_lastLibraryError is { } last ? $" (last library error: {last})" : "")}", e);
             }
             Log.Connected(_logger, Options.Endpoint, Options.Tls is not null);
         }
@@ -224,6 +226,7 @@ public sealed partial class MosquittoClient : IDisposable, IAsyncDisposable
         MosquittoInterop.PublishV5CallbackSet(_handle, &OnPublish);
         MosquittoInterop.MessageCallbackSet(_handle, &OnMessage);
         MosquittoInterop.SubscribeCallbackSet(_handle, &OnSubscribe);
+        MosquittoInterop.LogCallbackSet(_handle, &OnLog);
         if (o.Will is { } will)
         {
             fixed (byte* p = will.Payload.Span)

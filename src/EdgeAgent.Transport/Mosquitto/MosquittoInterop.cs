@@ -33,6 +33,10 @@ internal static unsafe partial class MosquittoInterop
     internal const int ProtocolV311 = 4;
     internal const int ProtocolV5 = 5;
 
+    // MOSQ_LOG_* levels (a bit mask).
+    internal const int LogWarning = 1 << 2;
+    internal const int LogErr = 1 << 3;
+
     // OpenSSL's SSL_VERIFY_PEER, for mosquitto_tls_opts_set.
     internal const int SslVerifyPeer = 1;
 
@@ -126,6 +130,9 @@ internal static unsafe partial class MosquittoInterop
 
     [LibraryImport(Library, EntryPoint = "mosquitto_subscribe_callback_set")]
     internal static partial void SubscribeCallbackSet(SafeMosquittoHandle mosq, delegate* unmanaged<nint, nint, int, int, int*, void> onSubscribe);
+
+    [LibraryImport(Library, EntryPoint = "mosquitto_log_callback_set")]
+    internal static partial void LogCallbackSet(SafeMosquittoHandle mosq, delegate* unmanaged<nint, nint, int, byte*, void> onLog);
 
     [LibraryImport(Library, EntryPoint = "mosquitto_strerror")]
     internal static partial nint StrError(int rc);
