@@ -156,6 +156,27 @@ public sealed class ReadForwarderTests
     }
 
     [Fact]
+    public async Task RunAsync_BrokerKilledWhileReadsInFlight_EveryReadIsDeliveredAfterRestart()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        var outbox = new MemoryOutbox();
+        // A slow drain keeps reads in flight and unsent when the broker dies (kill -9: nothing saved).
+        await using var run = Start(outbox, broker.ClientOptions("cam-1"), Fast with { DrainRatePerSecond = 40 });
+        for (int i = 1; i <= 80; i++) outbox.Append(TestReads.Make(i, DateTimeOffset.UtcNow.AddMinutes(-5)));
+        run.Forwarder.Nudge();
+        await run.WaitUntilAsync(s => s.Acknowledged >= 10, "acknowledged some reads");
+
+        broker.Kill();
+        await run.WaitUntilAsync(s => !s.Connected, "noticed the crash");
+        Assert.True(outbox.GetStats().Unsent > 0);
+        await broker.RestartAsync();
+
+        Assert.True(await run.Forwarder.WaitUntilDrainedAsync(Wait, CancellationToken.None), run.Forwarder.Status.ToString());
+        Assert.All(outbox.Entries, e => Assert.True(outbox.DeliveredCount(e.Seq) >= 1));
+        Assert.True(run.Forwarder.Status.Reconnects >= 1);
+    }
+
+    [Fact]
     public async Task RunAsync_BrokerDownAtStart_ConnectsWhenItComesUpAndDrains()
     {
         await using var broker = await MosquittoBroker.StartAsync();
