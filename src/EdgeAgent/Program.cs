@@ -10,6 +10,7 @@ var root = new RootCommand("EdgeAgent: reads number plates on the camera box and
 {
     AgentCommands.Run(settingArgs),
     AgentCommands.Replay(settingArgs),
+    AgentCommands.Demo(settingArgs),
     KeyCommands.Keys(),
     KeyCommands.Hash(),
 };

@@ -1,9 +1,11 @@
 using System.CommandLine;
 
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 using EdgeAgent.Core.Configuration;
+using EdgeAgent.Demo;
 using EdgeAgent.Hosting;
 using EdgeAgent.Settings;
 
@@ -46,25 +48,47 @@ public static class AgentCommands
         return command;
     }
 
+    public static Command Demo(string[] settingArgs)
+    {
+        var command = new Command("demo",
+            "Replay the bundled sample through the whole pipeline to an MQTT broker (a local one it starts unless Mqtt:Host is set) and print what the backend receives");
+        command.SetAction((parse, cancellation) => DemoRunner.RunAsync(settingArgs, parse.GetValue(ConfigOption), cancellation));
+        return command;
+    }
+
     /// <summary>Validates settings, builds the host and runs it; returns the exit code.</summary>
     internal static async Task<int> StartAsync(AgentMode mode, string[] settingArgs, FileInfo? configFile,
         Action<AgentSettings>? configure, CameraRunSettings run, CancellationToken cancellation)
     {
         try
         {
-            var configuration = SettingsLoader.Build(settingArgs, configFile?.FullName);
-            AgentSettings settings = SettingsLoader.Bind(configuration);
+            var (configuration, settings) = LoadSettings(mode, settingArgs, configFile);
             configure?.Invoke(settings);
-            var profile = SettingsValidator.Validate(settings, mode, AgentPaths.HardwareProfiles);
-            using IHost host = AgentHostBuilder.Build(mode, settings, profile, configuration, run, Console.Error);
-            var lifetime = host.Services.GetRequiredService<AgentLifetime>();
-            await host.RunAsync(cancellation).ConfigureAwait(false);
-            return lifetime.ExitCode;
+            return await RunHostAsync(mode, configuration, settings, run, cancellation).ConfigureAwait(false);
         }
         catch (ConfigurationProblemException e)
         {
             await Console.Error.WriteLineAsync("edgeagent: " + e.Message).ConfigureAwait(false);
             return ExitCodes.BadConfiguration;
         }
+    }
+
+    internal static (IConfigurationRoot Configuration, AgentSettings Settings) LoadSettings(AgentMode mode, string[] settingArgs, FileInfo? configFile)
+    {
+        // The demo prints what the backend receives; the agent's own log keeps to warnings there.
+        Dictionary<string, string?>? modeDefaults = mode == AgentMode.Demo ? new() { ["Logging:LogLevel:Default"] = "Warning" } : null;
+        IConfigurationRoot configuration = SettingsLoader.Build(settingArgs, configFile?.FullName, modeDefaults);
+        return (configuration, SettingsLoader.Bind(configuration));
+    }
+
+    /// <summary>Validates the (final) settings, then runs the host until it stops; returns the exit code.</summary>
+    internal static async Task<int> RunHostAsync(AgentMode mode, IConfiguration configuration, AgentSettings settings,
+        CameraRunSettings run, CancellationToken cancellation)
+    {
+        var profile = SettingsValidator.Validate(settings, mode, AgentPaths.HardwareProfiles);
+        using IHost host = AgentHostBuilder.Build(mode, settings, profile, configuration, run, Console.Error);
+        var lifetime = host.Services.GetRequiredService<AgentLifetime>();
+        await host.RunAsync(cancellation).ConfigureAwait(false);
+        return lifetime.ExitCode;
     }
 }

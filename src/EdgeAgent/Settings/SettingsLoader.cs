@@ -16,12 +16,16 @@ public static class SettingsLoader
     public const string EnvironmentPrefix = "EDGEAGENT_";
     public const string SystemConfigFile = "/etc/edgeagent/appsettings.json";
 
-    public static IConfigurationRoot Build(IReadOnlyList<string> settingArgs, string? configFile = null)
+    /// <param name="modeDefaults">Defaults of the command (e.g. quieter logs for the demo), applied over the
+    /// embedded defaults and under everything the user gives.</param>
+    public static IConfigurationRoot Build(IReadOnlyList<string> settingArgs, string? configFile = null,
+        IReadOnlyDictionary<string, string?>? modeDefaults = null)
     {
         Stream defaults = Assembly.GetExecutingAssembly().GetManifestResourceStream("appsettings.defaults.json")
                           ?? throw new InvalidOperationException("embedded appsettings.defaults.json is missing from the build");
         var builder = new ConfigurationBuilder()
             .AddJsonStream(defaults)
+            .AddInMemoryCollection(modeDefaults ?? new Dictionary<string, string?>())
             .AddJsonFile(SystemConfigFile, optional: true, reloadOnChange: false)
             .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true, reloadOnChange: false);
         if (configFile is not null)
