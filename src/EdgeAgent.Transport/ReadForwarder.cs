@@ -97,6 +97,25 @@ public sealed partial class ReadForwarder : IAsyncDisposable
     /// <summary>The MQTT connection (for tests that cut it).</summary>
     internal MosquittoClient Client => _client;
 
+    /// <summary>
+    /// Publishes a message beside the reads on the same connection (health, audit chain head, evidence
+    /// answers): QoS 1, fire and forget. Returns false when not connected; such messages are periodic or
+    /// answered again on request, so they are not queued. Any thread.
+    /// </summary>
+    public bool TryPublish(string topic, ReadOnlySpan<byte> payload, bool retain)
+    {
+        if (!_connected) return false;
+        try
+        {
+            _client.Publish(topic, payload, qos: 1, retain);
+            return true;
+        }
+        catch (BrokerUnavailableException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>A read was appended: publish it now rather than at the next periodic check. Cheap; any thread.</summary>
     public void Nudge() => _wake.Writer.TryWrite(0);
 

@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Text;
+
+using NJsonSchema;
+
+using EdgeAgent.Core.Plates;
+using EdgeAgent.Privacy.Keys;
+using EdgeAgent.TestSupport;
+
+namespace EdgeAgent.IntegrationTests;
+
+[Trait("Category", "Integration")]
+public class ReplayTests(ReplayFixture replay) : IClassFixture<ReplayFixture>
+{
+    [Fact]
+    public void Replay_BundledSample_ExitsZeroOnceDrained()
+    {
+        Assert.True(replay.Run.ExitCode == 0, replay.Run.ToString());
+    }
+
+    [Fact]
+    public void Replay_BundledSample_PublishesOneReadPerVehiclePass()
+    {
+        var ids = replay.Reads.Select(m => ReplayFixture.Field(m, "id")).Distinct().ToArray();
+        Assert.Equal(replay.Truth.Count, ids.Length);
+        Assert.All(ids, id => Assert.True(Ulid.TryParse(id, out _), $"{id} is a ULID"));
+    }
+
+    [Fact]
+    public void Replay_BundledSample_EveryReadIsTheHashOfAPlateInTheGroundTruth()
+    {
+        // Recompute what the backend's key holder would: the hash of each true plate on the read's day.
+        var hasher = new PlateHasher(replay.Secret, TimeZoneInfo.FindSystemTimeZoneById("Europe/London"));
+        var unmatched = new List<string>();
+        var matchedPlates = new HashSet<string>(StringComparer.Ordinal);
+        foreach (CapturedMessage read in replay.Reads.DistinctBy(m => ReplayFixture.Field(m, "id")))
+        {
+            var day = DateOnly.ParseExact(ReplayFixture.Field(read, "key_id").Split(':')[1], "yyyy-MM-dd", CultureInfo.InvariantCulture);
+            string hash = ReplayFixture.Field(read, "plate_hash");
+            string? plate = replay.Truth.Select(t => t.Plate).FirstOrDefault(p => hasher.Hash(CountryCode.GreatBritain, p, day) == hash);
+            if (plate is null) unmatched.Add(read.Text);
+            else matchedPlates.Add(plate);
+        }
+        Assert.True(unmatched.Count == 0, $"{unmatched.Count} reads match no true plate:\n{string.Join('\n', unmatched)}");
+        Assert.Equal(replay.Truth.Select(t => t.Plate).ToHashSet(), matchedPlates);
+    }
+
+    [Fact]
+    public async Task Replay_BundledSample_EveryPayloadMatchesTheContractSchema()
+    {
+        JsonSchema read = await JsonSchema.FromFileAsync(Path.Combine(RepoPaths.Root, "contract", "v1", "read.schema.json"));
+        JsonSchema status = await JsonSchema.FromFileAsync(Path.Combine(RepoPaths.Root, "contract", "v1", "status.schema.json"));
+        Assert.NotEmpty(replay.Reads);
+        foreach (CapturedMessage message in replay.Messages)
+        {
+            JsonSchema schema = message.Topic.EndsWith("/read", StringComparison.Ordinal) ? read
+                : message.Topic.EndsWith("/status", StringComparison.Ordinal) ? status
+                : throw new Xunit.Sdk.XunitException($"unexpected topic {message.Topic}");
+            var errors = schema.Validate(message.Text);
+            Assert.True(errors.Count == 0, $"{message}: {string.Join("; ", errors)}");
+            Assert.StartsWith("anpr/v1/test-site/test-cam/", message.Topic, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Replay_BundledSample_NoRegistrationInAnyFileOrPayload()
+    {
+        var haystacks = new List<(string Where, byte[] Bytes)>();
+        foreach (string file in Directory.EnumerateFiles(replay.Folder, "*", SearchOption.AllDirectories))
+            haystacks.Add((file, File.ReadAllBytes(file)));
+        Assert.Contains(haystacks, h => h.Where.EndsWith("outbox.db", StringComparison.Ordinal));
+        haystacks.AddRange(replay.Messages.Select(m => (m.Topic, m.Payload.ToArray())));
+        haystacks.Add(("agent stdout+stderr", Encoding.UTF8.GetBytes(replay.Run.Output + replay.Run.Errors)));
+
+        foreach (TruthRow truth in replay.Truth)
+        foreach (string spelling in SampleTruth.Spellings(truth.Plate))
+        {
+            byte[] needle = Encoding.UTF8.GetBytes(spelling);
+            foreach (var (where, bytes) in haystacks)
+                Assert.False(bytes.AsSpan().IndexOf(needle) >= 0, $"'{spelling}' found in {where}");
+        }
+    }
+
+    [Fact]
+    public void Replay_BundledSample_StatusWasOnlineThenStopped()
+    {
+        var statuses = replay.Messages.Where(m => m.Topic.EndsWith("/status", StringComparison.Ordinal)).Select(m => ReplayFixture.Field(m, "state")).ToArray();
+        Assert.Equal("online", statuses.First());
+        Assert.Contains("stopped", replay.Messages.Last(m => m.Topic.EndsWith("/status", StringComparison.Ordinal)).Text, StringComparison.Ordinal);
+    }
+}
