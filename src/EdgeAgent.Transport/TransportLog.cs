@@ -11,6 +11,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "MQTT connection to {Endpoint} lost ({Code}: {Reason}); libmosquitto reconnects")]
     public static partial void Disconnected(ILogger logger, string endpoint, int code, string reason);
 
+    [LoggerMessage(EventId = 4016, Level = LogLevel.Information, Message = "MQTT connection to {Endpoint} closed")]
+    public static partial void DisconnectedOnRequest(ILogger logger, string endpoint);
+
     [LoggerMessage(EventId = 4003, Level = LogLevel.Error, Message = "MQTT broker {Endpoint} refused the connection ({Code}: {Reason})")]
     public static partial void Refused(ILogger logger, string endpoint, int code, string reason);
 

@@ -101,7 +101,7 @@ public sealed class PlateTracker
             return;
         }
         VehiclePass? pass = _voter.Vote(track, cameraId);
-        if (pass is null) PhantomsDropped++;
+        if (pass is null || pass.Confidence < _options.MinConfidence) PhantomsDropped++;
         else sink.OnPass(pass);
     }
 

@@ -11,6 +11,9 @@ public sealed record TrackerOptions
     /// <summary>Passes with fewer reads than this are dropped as phantoms (a sign, a glint).</summary>
     public int MinObservations { get; init; } = 3;
 
+    /// <summary>Passes whose voted confidence is below this are dropped as phantoms (noise read as text).</summary>
+    public float MinConfidence { get; init; } = 0.3f;
+
     /// <summary>Reads kept per track for the vote; past this the weakest is replaced.</summary>
     public int MaxObservationsPerTrack { get; init; } = 48;
 

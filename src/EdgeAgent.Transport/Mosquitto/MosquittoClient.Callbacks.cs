@@ -101,7 +101,9 @@ public sealed partial class MosquittoClient
             foreach (var waiter in _subscribers.Values)
                 waiter.TrySetException(new BrokerUnavailableException(Options.Endpoint, "mosquitto_subscribe", rc, reason));
         }
-        if (was) Log.Disconnected(_logger, Options.Endpoint, rc, reason);
+        // rc 0 is our own disconnect (an orderly stop): not news worth a warning.
+        if (was && rc == 0) Log.DisconnectedOnRequest(_logger, Options.Endpoint);
+        else if (was) Log.Disconnected(_logger, Options.Endpoint, rc, reason);
         Disconnected?.Invoke(this, new MqttDisconnectedEventArgs(rc, reason, was));
     }
 

@@ -122,6 +122,10 @@ void search_scale(ea_finder& f, const cv::Mat& gray, const cv::Rect& roi, float 
     for (const auto& contour : f.contours) {
         const cv::Rect bounds = cv::boundingRect(contour);
         if (bounds.height < th * 0.6f || bounds.height > text_hi * 1.6f) continue;
+        // A text line touching the edge of the region runs on beyond it: half a plate reads as a wrong
+        // plate, so it is left until the vehicle is fully in view.
+        if (bounds.x <= 1 || bounds.y <= 1 || bounds.x + bounds.width >= f.small.cols - 1 || bounds.y + bounds.height >= f.small.rows - 1)
+            continue;
         cv::RotatedRect text = ea::upright(cv::minAreaRect(contour));
         if (std::fabs(text.angle) > 20.0f) continue;
         if (text.size.height < th * 0.6f || text.size.height > text_hi * 1.3f) continue;

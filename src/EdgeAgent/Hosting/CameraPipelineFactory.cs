@@ -34,6 +34,7 @@ public sealed class CameraPipelineFactory(AgentSettings settings, HardwareProfil
         {
             EndAfterMissedFrames = settings.Tracking.EndAfterMissedFrames,
             MinObservations = settings.Tracking.MinObservations,
+            MinConfidence = (float)settings.Tracking.MinConfidence,
         };
         var pipeline = new FramePipeline(finder, reader, region, cameraId, tracking);
         return (pipeline, new Disposables(reader, finder));

@@ -62,4 +62,5 @@ public sealed class TrackingSettings
 {
     public int EndAfterMissedFrames { get; set; } = 6;
     public int MinObservations { get; set; } = 3;
+    public double MinConfidence { get; set; } = 0.3;
 }

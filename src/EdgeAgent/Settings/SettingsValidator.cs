@@ -67,6 +67,9 @@ public static class SettingsValidator
         if (s.Tracking.MinObservations is < 1 or > 100)
             problems.Add($"Tracking:MinObservations is {s.Tracking.MinObservations}: expected 1..100");
 
+        if (s.Tracking.MinConfidence is < 0 or > 1 || double.IsNaN(s.Tracking.MinConfidence))
+            problems.Add($"Tracking:MinConfidence is {s.Tracking.MinConfidence}: expected 0..1");
+
         if (problems.Count > 0) throw new ConfigurationProblemException("settings", problems);
         return profile!;
     }
