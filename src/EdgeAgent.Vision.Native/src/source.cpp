@@ -17,6 +17,8 @@ struct ea_source {
     bool is_file = false;
     int64_t frames_read = 0;
     int64_t frame_count = -1;
+    double last_pts_ms = 0;
+    double frame_interval_ms = 40;  // from the stream's frame rate; 25 fps when it does not say
 };
 
 namespace {
@@ -76,6 +78,8 @@ EA_API int ea_source_open(const char* uri, ea_source** out) {
         // Probe the first frame's size when the container does not state it.
         double count = source->capture.get(cv::CAP_PROP_FRAME_COUNT);
         source->frame_count = source->is_file && count > 0 ? static_cast<int64_t>(count) : -1;
+        const double fps = source->capture.get(cv::CAP_PROP_FPS);
+        if (std::isfinite(fps) && fps > 0 && fps < 1000) source->frame_interval_ms = 1000.0 / fps;
         if (source->capture.get(cv::CAP_PROP_FRAME_WIDTH) <= 0)
             return ea::fail(EA_E_OPEN, "source " + u + " reports no frame size (not a video stream?)");
         *out = source.release();
@@ -121,7 +125,12 @@ EA_API int ea_source_read(ea_source* source, uint8_t* bgr, int32_t bgr_stride, u
             cv::Mat g(height, width, CV_8UC1, gray, static_cast<size_t>(gray_stride));
             cv::cvtColor(frame, g, cv::COLOR_BGR2GRAY);
         }
-        if (pts_ms != nullptr) *pts_ms = source->capture.get(cv::CAP_PROP_POS_MSEC);
+        // FFmpeg reports position 0 for the frames it flushes out of the decoder after the last packet:
+        // keep timestamps increasing by continuing at the frame interval.
+        double pts = source->capture.get(cv::CAP_PROP_POS_MSEC);
+        if (source->frames_read > 0 && !(pts > source->last_pts_ms)) pts = source->last_pts_ms + source->frame_interval_ms;
+        source->last_pts_ms = pts;
+        if (pts_ms != nullptr) *pts_ms = pts;
         source->frames_read++;
         return 1;
     });
