@@ -6,7 +6,7 @@ namespace EdgeAgent.Storage;
 internal static class OutboxDatabase
 {
     /// <summary>Persisted: bump only with a migration below, never edit a shipped step.</summary>
-    internal const int SchemaVersion = 1;
+    internal const int SchemaVersion = 2;
 
     public static SqliteConnection Open(string path)
     {
@@ -34,7 +34,9 @@ internal static class OutboxDatabase
                 "PRAGMA journal_mode=WAL;",
                 "PRAGMA synchronous=FULL;",
                 "PRAGMA busy_timeout=5000;",
-                "PRAGMA foreign_keys=ON;");
+                "PRAGMA foreign_keys=ON;",
+                // Deleted rows (purged evidence images, delivered reads) are overwritten, not left in free pages.
+                "PRAGMA secure_delete=ON;");
             Migrate(connection);
             return connection;
         }
@@ -76,6 +78,21 @@ internal static class OutboxDatabase
                 """,
                 "CREATE INDEX reads_unsent ON reads(seq) WHERE delivered_at IS NULL;",
                 "CREATE INDEX reads_delivered ON reads(delivered_at) WHERE delivered_at IS NOT NULL;");
+        }
+        if (version < 2)
+        {
+            // Evidence images (redacted JPEGs) of a read, kept apart from the read with their own retention.
+            Execute(connection,
+                """
+                CREATE TABLE evidence (
+                    read_id       TEXT PRIMARY KEY,      -- the read (ULID) the images belong to
+                    captured_at   INTEGER NOT NULL,      -- unix ms of the read; retention counts from here
+                    plate_jpeg    BLOB,                  -- redacted plate crop, at most 3 KB
+                    overview_jpeg BLOB,                  -- redacted overview, at most 25 KB
+                    redaction     TEXT NOT NULL          -- what was filled (JSON counts), for the disclosure record
+                );
+                """,
+                "CREATE INDEX evidence_captured ON evidence(captured_at);");
         }
         Execute(connection, $"PRAGMA user_version={SchemaVersion};");
         transaction.Commit();

@@ -13,6 +13,7 @@ var root = new RootCommand("EdgeAgent: reads number plates on the camera box and
     AgentCommands.Demo(settingArgs),
     KeyCommands.Keys(),
     KeyCommands.Hash(),
+    AuditCommands.Audit(settingArgs),
 };
 root.Options.Add(AgentCommands.ConfigOption);
 return await root.Parse(commandArgs).InvokeAsync().ConfigureAwait(false);

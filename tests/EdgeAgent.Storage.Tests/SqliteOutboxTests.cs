@@ -79,7 +79,7 @@ public class SqliteOutboxTests
         command.CommandText = "PRAGMA journal_mode;";
         Assert.Equal("wal", command.ExecuteScalar());
         command.CommandText = "PRAGMA user_version;";
-        Assert.Equal(1L, command.ExecuteScalar());
+        Assert.Equal((long)OutboxDatabase.SchemaVersion, command.ExecuteScalar());
     }
 
     [Fact]

@@ -10,6 +10,7 @@ using EdgeAgent.Privacy;
 using EdgeAgent.Privacy.Keys;
 using EdgeAgent.Settings;
 using EdgeAgent.Storage;
+using EdgeAgent.Storage.Audit;
 
 namespace EdgeAgent.Hosting;
 
@@ -45,6 +46,8 @@ public static class AgentHostBuilder
         services.AddSingleton(_ => new PlateHasher(secret, TimeZoneInfo.FindSystemTimeZoneById(settings.Privacy.TimeZone)));
         services.AddSingleton(sp => new Pseudonymiser(sp.GetRequiredService<PlateHasher>(),
             new ReadOrigin(settings.Mqtt.Site, settings.Mqtt.CameraId, profile)));
+        // The audit chain beside the outbox (or at Privacy:AuditPath): anything that must be accountable appends to it.
+        services.AddSingleton<IAuditLog>(_ => new AuditLogFile(settings.Privacy.ResolveAuditPath(settings.Storage.Path)));
         services.AddSingleton(_ => new SqliteOutbox(settings.Storage.Path));
         services.AddSingleton<IOutbox>(sp => sp.GetRequiredService<SqliteOutbox>());
         services.AddSingleton(sp => new ReadRecorder(sp.GetRequiredService<Pseudonymiser>(), sp.GetRequiredService<IOutbox>(),

@@ -12,6 +12,8 @@ public static class ExitCodes
     public const int SourceFailed = 3;
     /// <summary>A finite run ended but the outbox could not be drained to the broker in time.</summary>
     public const int NotDrained = 4;
+    /// <summary>A check failed: the audit chain is broken, or a policy's signature is missing or invalid.</summary>
+    public const int VerificationFailed = 5;
     /// <summary>An unexpected failure; the log has the details.</summary>
     public const int Failed = 1;
 }

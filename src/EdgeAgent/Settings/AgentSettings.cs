@@ -48,6 +48,18 @@ public sealed class PrivacySettings
 
     /// <summary>The time zone whose dates are charging days (IANA id).</summary>
     public string TimeZone { get; set; } = "Europe/London";
+
+    /// <summary>The audit chain file; empty puts audit.jsonl beside the outbox (Storage:Path).</summary>
+    public string AuditPath { get; set; } = "";
+
+    /// <summary>How often the audit chain head is published (retained) on anpr/v1/{site}/{camera}/audit.</summary>
+    public int AuditHeadSeconds { get; set; } = 60;
+
+    /// <summary>The audit log's file: <see cref="AuditPath"/>, or audit.jsonl in the outbox's folder.</summary>
+    public string ResolveAuditPath(string storagePath) =>
+        !string.IsNullOrWhiteSpace(AuditPath) ? System.IO.Path.GetFullPath(AuditPath)
+        : string.IsNullOrWhiteSpace(storagePath) ? ""
+        : EdgeAgent.Storage.Audit.AuditLogFile.PathBeside(storagePath);
 }
 
 public sealed class OcrSettings

@@ -57,6 +57,9 @@ public static class SettingsValidator
         if (!TryFindZone(s.Privacy.TimeZone))
             problems.Add($"Privacy:TimeZone '{s.Privacy.TimeZone}' is not a known time zone: use an IANA id such as Europe/London");
 
+        if (s.Privacy.AuditHeadSeconds is < 5 or > 86400)
+            problems.Add($"Privacy:AuditHeadSeconds is {s.Privacy.AuditHeadSeconds}: expected 5..86400");
+
         if (!File.Exists(Path.Combine(s.Ocr.TessDataPath, "eng.traineddata")))
             problems.Add($"Ocr:TessDataPath {s.Ocr.TessDataPath} has no eng.traineddata: install tesseract-ocr-eng (./install.sh --deps) or fix the path");
         if (s.Ocr.Grammar is not ("auto" or "gb" or "eu" or "us"))
