@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
+using EdgeAgent.Cli.Output;
 using EdgeAgent.Core.Configuration;
 using EdgeAgent.Demo;
 using EdgeAgent.Hosting;
@@ -40,10 +41,12 @@ public static class AgentCommands
         command.SetAction((parse, cancellation) =>
         {
             FileInfo file = parse.GetValue(video)!;
+            // On a terminal the progress bars replace the log lines (warnings and errors still show).
+            var output = CommandOutput.ForConsole();
             return StartAsync(AgentMode.Replay, settingArgs, parse.GetValue(ConfigOption),
                 s => s.Camera.Source = file.FullName,
                 new CameraRunSettings { Finite = true, Realtime = parse.GetValue(realtime), DrainTimeout = TimeSpan.FromSeconds(parse.GetValue(drain)) },
-                cancellation);
+                cancellation, new ReplayProgress(output, file.FullName), quietLogs: output.IsTerminal);
         });
         return command;
     }
@@ -58,13 +61,14 @@ public static class AgentCommands
 
     /// <summary>Validates settings, builds the host and runs it; returns the exit code.</summary>
     internal static async Task<int> StartAsync(AgentMode mode, string[] settingArgs, FileInfo? configFile,
-        Action<AgentSettings>? configure, CameraRunSettings run, CancellationToken cancellation)
+        Action<AgentSettings>? configure, CameraRunSettings run, CancellationToken cancellation,
+        IHostObserver? observer = null, bool quietLogs = false)
     {
         try
         {
-            var (configuration, settings) = LoadSettings(mode, settingArgs, configFile);
+            var (configuration, settings) = LoadSettings(mode, settingArgs, configFile, quietLogs);
             configure?.Invoke(settings);
-            return await RunHostAsync(mode, configuration, settings, run, cancellation).ConfigureAwait(false);
+            return await RunHostAsync(mode, configuration, settings, run, cancellation, observer).ConfigureAwait(false);
         }
         catch (ConfigurationProblemException e)
         {
@@ -73,22 +77,34 @@ public static class AgentCommands
         }
     }
 
-    internal static (IConfigurationRoot Configuration, AgentSettings Settings) LoadSettings(AgentMode mode, string[] settingArgs, FileInfo? configFile)
+    internal static (IConfigurationRoot Configuration, AgentSettings Settings) LoadSettings(AgentMode mode, string[] settingArgs, FileInfo? configFile,
+        bool quietLogs = false)
     {
-        // The demo prints what the backend receives; the agent's own log keeps to warnings there.
-        Dictionary<string, string?>? modeDefaults = mode == AgentMode.Demo ? new() { ["Logging:LogLevel:Default"] = "Warning" } : null;
+        // The demo prints what the backend receives, and progress bars take the terminal: the agent's own
+        // log keeps to warnings there (unless the user sets the level).
+        Dictionary<string, string?>? modeDefaults = mode == AgentMode.Demo || quietLogs ? new() { ["Logging:LogLevel:Default"] = "Warning" } : null;
         IConfigurationRoot configuration = SettingsLoader.Build(settingArgs, configFile?.FullName, modeDefaults);
         return (configuration, SettingsLoader.Bind(configuration));
     }
 
     /// <summary>Validates the (final) settings, then runs the host until it stops; returns the exit code.</summary>
     internal static async Task<int> RunHostAsync(AgentMode mode, IConfiguration configuration, AgentSettings settings,
-        CameraRunSettings run, CancellationToken cancellation)
+        CameraRunSettings run, CancellationToken cancellation, IHostObserver? observer = null)
     {
         var profile = SettingsValidator.Validate(settings, mode, AgentPaths.HardwareProfiles);
         using IHost host = AgentHostBuilder.Build(mode, settings, profile, configuration, run, Console.Error);
         var lifetime = host.Services.GetRequiredService<AgentLifetime>();
-        await host.RunAsync(cancellation).ConfigureAwait(false);
+        if (observer is null)
+        {
+            await host.RunAsync(cancellation).ConfigureAwait(false);
+            return lifetime.ExitCode;
+        }
+        // RunAsync without its dispose: the observer reads the services' final figures after the stop.
+        await host.StartAsync(cancellation).ConfigureAwait(false);
+        Task stopped = host.WaitForShutdownAsync(cancellation);
+        await observer.WatchAsync(host.Services, stopped).ConfigureAwait(false);
+        await stopped.ConfigureAwait(false);
+        observer.Finish(host.Services, lifetime.ExitCode);
         return lifetime.ExitCode;
     }
 }
