@@ -11,9 +11,10 @@ var root = new RootCommand("EdgeAgent: reads number plates on the camera box and
     AgentCommands.Run(settingArgs),
     AgentCommands.Replay(settingArgs),
     AgentCommands.Demo(settingArgs),
-    KeyCommands.Keys(),
+    KeyCommands.Keys(settingArgs),
     KeyCommands.Hash(),
     AuditCommands.Audit(settingArgs),
+    PolicyCommands.Policy(settingArgs),
 };
 root.Options.Add(AgentCommands.ConfigOption);
 return await root.Parse(commandArgs).InvokeAsync().ConfigureAwait(false);

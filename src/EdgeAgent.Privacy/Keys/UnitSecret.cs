@@ -68,6 +68,24 @@ public sealed class UnitSecret
         if (File.Exists(full) && !overwrite)
             throw new ConfigurationProblemException("Privacy:KeyFile",
                 $"key file {full} already exists; replacing it makes every earlier hash unmatchable. Use --force if that is intended (or `keys rotate`).");
+        return Replace(full, beforeReplace: null);
+    }
+
+    /// <summary>
+    /// Replaces the secret in <paramref name="path"/> with a new random one. <paramref name="beforeReplace"/>
+    /// (old key id, new key id) runs once the new secret is safely written and before it takes the old one's
+    /// place: the rotation is audited there, and if that throws the old secret stays. Hashes made from now on
+    /// carry the new key id; the backend's key holder needs the new secret to match them.
+    /// </summary>
+    public static UnitSecret Rotate(string path, Action<string, string> beforeReplace)
+    {
+        ArgumentNullException.ThrowIfNull(beforeReplace);
+        UnitSecret old = Load(path);
+        return Replace(old.Path, (newId) => beforeReplace(old.KeyId, newId));
+    }
+
+    private static UnitSecret Replace(string full, Action<string>? beforeReplace)
+    {
         string? folder = System.IO.Path.GetDirectoryName(full);
         if (folder is not null) Directory.CreateDirectory(folder);
         byte[] secret = RandomNumberGenerator.GetBytes(Length);
@@ -85,8 +103,18 @@ public sealed class UnitSecret
             stream.Write(Encoding.ASCII.GetBytes($"{Header}\n{Convert.ToBase64String(secret)}\n"));
             stream.Flush(flushToDisk: true);
         }
+        var created = new UnitSecret(secret, full);
+        try
+        {
+            beforeReplace?.Invoke(created.KeyId);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
         File.Move(temporary, full, overwrite: true);
-        return new UnitSecret(secret, full);
+        return created;
     }
 
     private static string ComputeKeyId(byte[] secret)

@@ -55,6 +55,19 @@ public sealed class PrivacySettings
     /// <summary>How often the audit chain head is published (retained) on anpr/v1/{site}/{camera}/audit.</summary>
     public int AuditHeadSeconds { get; set; } = 60;
 
+    /// <summary>The authority's public key (PEM, ECDSA P-256), installed with the unit: only policies it signed are accepted.</summary>
+    public string AuthorityKeyFile { get; set; } = "";
+
+    /// <summary>A signed sharing policy offered at start; empty keeps the policy in force (the built-in default until one is accepted).</summary>
+    public string PolicyFile { get; set; } = "";
+
+    /// <summary>Where the accepted policy is kept: policy.accepted.json beside the audit log.</summary>
+    public string ResolveAcceptedPolicyPath(string storagePath)
+    {
+        string audit = ResolveAuditPath(storagePath);
+        return audit.Length == 0 ? "" : System.IO.Path.Combine(System.IO.Path.GetDirectoryName(audit)!, EdgeAgent.Privacy.Policy.PolicyStore.AcceptedFileName);
+    }
+
     /// <summary>The audit log's file: <see cref="AuditPath"/>, or audit.jsonl in the outbox's folder.</summary>
     public string ResolveAuditPath(string storagePath) =>
         !string.IsNullOrWhiteSpace(AuditPath) ? System.IO.Path.GetFullPath(AuditPath)

@@ -57,6 +57,24 @@ public static class SettingsValidator
         if (!TryFindZone(s.Privacy.TimeZone))
             problems.Add($"Privacy:TimeZone '{s.Privacy.TimeZone}' is not a known time zone: use an IANA id such as Europe/London");
 
+        if (!string.IsNullOrWhiteSpace(s.Privacy.AuthorityKeyFile))
+        {
+            try
+            {
+                using var authority = EdgeAgent.Privacy.Policy.AuthorityKey.Load(s.Privacy.AuthorityKeyFile);
+            }
+            catch (EdgeAgent.Privacy.Policy.PolicyException e)
+            {
+                problems.Add($"Privacy:AuthorityKeyFile: {e.Message}");
+            }
+        }
+        if (!string.IsNullOrWhiteSpace(s.Privacy.PolicyFile))
+        {
+            if (!File.Exists(s.Privacy.PolicyFile))
+                problems.Add($"Privacy:PolicyFile {Path.GetFullPath(s.Privacy.PolicyFile)} does not exist: give a signed policy (`edgeagent policy sign`) or leave it empty");
+            if (string.IsNullOrWhiteSpace(s.Privacy.AuthorityKeyFile))
+                problems.Add("Privacy:PolicyFile is set but Privacy:AuthorityKeyFile is not: a policy is accepted only when the authority key it is signed with is installed");
+        }
         if (s.Privacy.AuditHeadSeconds is < 5 or > 86400)
             problems.Add($"Privacy:AuditHeadSeconds is {s.Privacy.AuditHeadSeconds}: expected 5..86400");
 
