@@ -22,13 +22,15 @@ public static class ReadFields
     public const string GrammarMatch = "grammar_match";
     public const string Clock = "clock";
     public const string Frames = "frames";
+    public const string Trigger = "trigger";
+    public const string Position = "position";
 
     public static readonly IReadOnlySet<string> Always = new HashSet<string>(StringComparer.Ordinal) { Version, Id, Historical };
 
     /// <summary>Every field a policy may grant.</summary>
     public static readonly IReadOnlySet<string> Grantable = new HashSet<string>(StringComparer.Ordinal)
     {
-        Time, Site, Camera, Lane, Direction, PlateHash, KeyId, Confidence, Layout, GrammarMatch, Clock, Frames,
+        Time, Site, Camera, Lane, Direction, PlateHash, KeyId, Confidence, Layout, GrammarMatch, Clock, Frames, Trigger, Position,
     };
 
     /// <summary>What the charging recipient receives by default (ARCHITECTURE.md, privacy model).</summary>

@@ -44,6 +44,15 @@ public static class ReadMessage
                 w.WriteEndObject();
             }
             if (Allowed(ReadFields.Frames)) w.WriteNumber(ReadFields.Frames, e.Frames);
+            // Present only on units that have the input: absent means "no trigger" / "no GPS", not false.
+            if (e.Triggered is { } triggered && Allowed(ReadFields.Trigger)) w.WriteBoolean(ReadFields.Trigger, triggered);
+            if (e.Position is { } position && Allowed(ReadFields.Position))
+            {
+                w.WriteStartObject(ReadFields.Position);
+                w.WriteNumber("lat", Math.Round(position.Latitude, 6));
+                w.WriteNumber("lon", Math.Round(position.Longitude, 6));
+                w.WriteEndObject();
+            }
             w.WriteBoolean(ReadFields.Historical, historical);
             w.WriteEndObject();
         }
@@ -75,6 +84,10 @@ public static class ReadMessage
             Clock = new ClockState(clock.GetProperty("synced").GetBoolean(), clock.GetProperty("offset_ms").GetDouble(),
                 clock.GetProperty("source").GetString()!),
             Frames = r.GetProperty(ReadFields.Frames).GetInt32(),
+            Triggered = r.TryGetProperty(ReadFields.Trigger, out JsonElement trigger) ? trigger.GetBoolean() : null,
+            Position = r.TryGetProperty(ReadFields.Position, out JsonElement position)
+                ? new GeoPosition(position.GetProperty("lat").GetDouble(), position.GetProperty("lon").GetDouble())
+                : null,
         };
     }
 

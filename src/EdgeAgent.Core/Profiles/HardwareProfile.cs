@@ -18,6 +18,8 @@ public sealed record HardwareProfile
     public required PlateSize PlateHeightPx { get; init; }
     public required Region Roi { get; init; }
     public required IReadOnlyList<Lane> Lanes { get; init; }
+    /// <summary>Serial inputs wired to this unit (vehicle trigger, GPS); none by default.</summary>
+    public SerialInputs Serial { get; init; } = SerialInputs.None;
 
     /// <summary>The lane whose span holds the given x, or the first lane.</summary>
     public Lane LaneAt(float x)

@@ -9,7 +9,7 @@ namespace EdgeAgent.Core.Profiles;
 /// Loads hardware profiles by name (from the profiles folder) or by path, and validates them so that a
 /// typo fails at start with a message that names the field, never as odd behaviour on the pole.
 /// </summary>
-public static class HardwareProfileLoader
+public static partial class HardwareProfileLoader
 {
     private static readonly JsonSerializerOptions Options = new()
     {
@@ -69,6 +69,7 @@ public static class HardwareProfileLoader
             Lanes = doc.Lanes is { Count: > 0 } lanes
                 ? lanes.Select(l => new Lane(l.Name!, l.Direction!, l.XMin, l.XMax ?? doc.Width)).ToArray()
                 : [new Lane("1", "unknown", 0, doc.Width)],
+            Serial = ToSerialInputs(doc.Serial),
         };
     }
 
@@ -99,6 +100,7 @@ public static class HardwareProfileLoader
                     p.Add($"'lanes[{i}]' spans x {l.XMin}..{xMax}: need 0 <= xMin < xMax <= width");
             }
         }
+        ValidateSerial(d.Serial, p);
         return p;
     }
 
@@ -115,6 +117,7 @@ public static class HardwareProfileLoader
         public SizeDocument? PlateHeightPx { get; set; }
         public RegionDocument? Roi { get; set; }
         public List<LaneDocument>? Lanes { get; set; }
+        public SerialDocument? Serial { get; set; }
     }
 
     private sealed class SizeDocument

@@ -27,6 +27,11 @@ public sealed record PlateReadEvent
     public required ClockState Clock { get; init; }
     /// <summary>Frames in which the plate was read.</summary>
     public required int Frames { get; init; }
+    /// <summary>With a vehicle trigger (loop detector) fitted: whether a vehicle on the loop matched this pass.
+    /// Null when the unit has no trigger.</summary>
+    public bool? Triggered { get; init; }
+    /// <summary>The unit's GPS position when the read was made; null without a GPS fix.</summary>
+    public GeoPosition? Position { get; init; }
 }
 
 /// <summary>How far the box's clock can be trusted when a read is made.</summary>

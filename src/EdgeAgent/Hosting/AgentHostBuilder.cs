@@ -58,6 +58,7 @@ public static class AgentHostBuilder
         services.AddSingleton<RecorderService>();
         services.AddHostedService(sp => sp.GetRequiredService<RecorderService>());
         ForwarderRegistration.Add(services, settings, profile);
+        FieldInputsService.Add(services, profile);
         services.AddSingleton<CameraService>();
         services.AddHostedService(sp => sp.GetRequiredService<CameraService>());
         return builder.Build();

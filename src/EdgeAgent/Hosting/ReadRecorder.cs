@@ -36,6 +36,10 @@ public sealed partial class ReadRecorder : IPassSink
     /// <summary>Called after each commit (the forwarder's nudge).</summary>
     public Action? Committed { get; set; }
 
+    /// <summary>Adds what the field inputs know (trigger match, GPS position and time) to a read before it is
+    /// committed; gets the read (already hashed) and the time its vehicle was first seen.</summary>
+    public Func<PlateReadEvent, DateTimeOffset, PlateReadEvent>? Enrich { get; set; }
+
     public long Recorded => Interlocked.Read(ref _recorded);
     public long Pending => Interlocked.Read(ref _pending);
 
@@ -57,6 +61,7 @@ public sealed partial class ReadRecorder : IPassSink
         await foreach (var (pass, emittedAt) in _passes.Reader.ReadAllAsync(cancellation).ConfigureAwait(false))
         {
             PlateReadEvent read = _pseudonymiser.Pseudonymise(pass, _clock());
+            if (Enrich is { } enrich) read = enrich(read, pass.FirstSeen);
             long seq = _outbox.Append(read);
             _latency.Add(Stopwatch.GetElapsedTime(emittedAt).TotalMilliseconds);
             Interlocked.Increment(ref _recorded);
