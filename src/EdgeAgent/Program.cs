@@ -11,6 +11,7 @@ var root = new RootCommand("EdgeAgent: reads number plates on the camera box and
     AgentCommands.Run(settingArgs),
     AgentCommands.Replay(settingArgs),
     AgentCommands.Demo(settingArgs),
+    BenchCommand.Create(settingArgs),
     KeyCommands.Keys(settingArgs),
     KeyCommands.Hash(),
     AuditCommands.Audit(settingArgs),

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 using EdgeAgent.Core.Frames;
 using EdgeAgent.Core.Ports;
 using EdgeAgent.Core.Reads;
@@ -12,6 +14,9 @@ public sealed record CameraRunOptions
 
     /// <summary>Replay pacing: false plays a file as fast as possible, true keeps the original frame times.</summary>
     public bool Realtime { get; init; }
+
+    /// <summary>Measures the loop (the bench); null in normal running, which then costs nothing extra.</summary>
+    public FrameLoopMeter? Meter { get; init; }
 }
 
 /// <summary>
@@ -134,18 +139,38 @@ public sealed class CameraRunner
 
     private void Process(CancellationToken cancellation)
     {
-        while (_ring.TryTake(out Frame frame, cancellation))
+        LoopMeter? meter = _options.Meter?.Attach(_pipeline);
+        try
         {
-            try
+            while (_ring.TryTake(out Frame frame, cancellation))
             {
-                _pipeline.Process(frame, _sink);
-            }
-            finally
-            {
-                _ring.Release(frame);
+                try
+                {
+                    if (meter is null) _pipeline.Process(frame, _sink);
+                    else ProcessMeasured(frame, meter);
+                }
+                finally
+                {
+                    _ring.Release(frame);
+                }
             }
         }
+        finally
+        {
+            // The window closes before the flush: what is left is end-of-source work, not steady state.
+            meter?.Ended();
+        }
         if (!cancellation.IsCancellationRequested) _pipeline.Flush(_sink);
+    }
+
+    private void ProcessMeasured(Frame frame, LoopMeter meter)
+    {
+        long passes = _pipeline.Counters.Passes;
+        long allocated = GC.GetAllocatedBytesForCurrentThread();
+        long started = Stopwatch.GetTimestamp();
+        _pipeline.Process(frame, _sink);
+        long elapsed = Stopwatch.GetTimestamp() - started;
+        meter.FrameDone(frame.Index, elapsed, GC.GetAllocatedBytesForCurrentThread() - allocated, _pipeline.Counters.Passes != passes);
     }
 
     private void WaitUntil(long startTicks, double streamMs, CancellationToken cancellation)

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 using EdgeAgent.Core.Frames;
 using EdgeAgent.Core.Plates;
 using EdgeAgent.Core.Ports;
@@ -19,6 +21,8 @@ public sealed class FramePipeline
     private readonly PlateCandidate[] _candidates;
     private readonly PlateCandidate[] _readBoxes;
     private readonly PlateText[] _texts;
+    private readonly PassStamper _stamper = new();
+    private PipelineCounters _counters;
 
     public FramePipeline(IPlateFinder finder, IPlateReader reader, FindRegion region, string cameraId,
         TrackerOptions? tracking = null, int maxCandidatesPerFrame = 8)
@@ -34,16 +38,25 @@ public sealed class FramePipeline
     }
 
     public string CameraId { get; }
-    public long FramesProcessed { get; private set; }
-    public long Candidates { get; private set; }
-    public long Reads { get; private set; }
+    public long FramesProcessed => _counters.Frames;
+    public long Candidates => _counters.Candidates;
+    public long Reads => _counters.Reads;
     public long PhantomsDropped => _tracker.PhantomsDropped;
     public int ActiveTracks => _tracker.ActiveTracks;
+
+    /// <summary>
+    /// What the pipeline has done so far, with the time spent in each stage. Written by the frame loop's
+    /// thread; another thread reading it may see a frame's counts half updated, which a rate over
+    /// thousands of frames does not notice.
+    /// </summary>
+    public PipelineCounters Counters => _counters;
 
     public void Process(Frame frame, IPassSink sink)
     {
         GrayImage image = frame.GrayImage;
+        long t0 = Stopwatch.GetTimestamp();
         int found = _finder.Find(image, _region, _candidates);
+        long t1 = Stopwatch.GetTimestamp();
         int read = 0;
         for (int i = 0; i < found; i++)
         {
@@ -52,12 +65,87 @@ public sealed class FramePipeline
             _readBoxes[read] = _candidates[i];
             read++;
         }
-        Candidates += found;
-        Reads += read;
-        FramesProcessed++;
-        _tracker.Observe(frame.Index, frame.CapturedAt, _readBoxes.AsSpan(0, read), _texts.AsSpan(0, read), sink, CameraId);
+        long t2 = Stopwatch.GetTimestamp();
+        _stamper.Target = sink;
+        _stamper.FrameTimestamp = t0;
+        _tracker.Observe(frame.Index, frame.CapturedAt, _readBoxes.AsSpan(0, read), _texts.AsSpan(0, read), _stamper, CameraId);
+        long t3 = Stopwatch.GetTimestamp();
+
+        _counters.Passes = _stamper.Passes;
+        _counters.Frames++;
+        _counters.Candidates += found;
+        _counters.ReadAttempts += found;
+        _counters.Reads += read;
+        _counters.FindTicks += t1 - t0;
+        _counters.ReadTicks += t2 - t1;
+        _counters.TrackTicks += t3 - t2;
     }
 
     /// <summary>The source ended: emit every pass still open.</summary>
-    public void Flush(IPassSink sink) => _tracker.Flush(sink, CameraId);
+    public void Flush(IPassSink sink)
+    {
+        _stamper.Target = sink;
+        _stamper.FrameTimestamp = Stopwatch.GetTimestamp();
+        _tracker.Flush(_stamper, CameraId);
+        _counters.Passes = _stamper.Passes;
+    }
+
+    // Stamps each pass with the time its completing frame's processing began, for frame-to-outbox latency.
+    // Not the capture time: a replay decodes ahead of processing, so its frames wait in the ring for
+    // reasons a live camera that is kept up with does not have.
+    // One instance per pipeline, reused, so emitting through it allocates nothing more than the pass itself.
+    private sealed class PassStamper : IPassSink
+    {
+        public IPassSink Target { get; set; } = null!;
+        public long FrameTimestamp { get; set; }
+        public long Passes { get; private set; }
+
+        public void OnPass(VehiclePass pass)
+        {
+            Passes++;
+            pass.CompletedByFrameAt = FrameTimestamp;
+            Target.OnPass(pass);
+        }
+    }
+}
+
+/// <summary>Cumulative counts and stage times (<see cref="Stopwatch"/> ticks) of one pipeline.</summary>
+public record struct PipelineCounters
+{
+    public long Frames;
+    /// <summary>Candidates the finder returned.</summary>
+    public long Candidates;
+    /// <summary>Candidates given to the reader (fewer than found when a settled plate is not read again).</summary>
+    public long ReadAttempts;
+    /// <summary>Candidates that gave a read.</summary>
+    public long Reads;
+    /// <summary>Vehicle passes emitted.</summary>
+    public long Passes;
+    public long FindTicks;
+    public long ReadTicks;
+    public long TrackTicks;
+
+    public static PipelineCounters operator +(PipelineCounters a, PipelineCounters b) => new()
+    {
+        Frames = a.Frames + b.Frames,
+        Candidates = a.Candidates + b.Candidates,
+        ReadAttempts = a.ReadAttempts + b.ReadAttempts,
+        Reads = a.Reads + b.Reads,
+        Passes = a.Passes + b.Passes,
+        FindTicks = a.FindTicks + b.FindTicks,
+        ReadTicks = a.ReadTicks + b.ReadTicks,
+        TrackTicks = a.TrackTicks + b.TrackTicks,
+    };
+
+    public static PipelineCounters operator -(PipelineCounters a, PipelineCounters b) => new()
+    {
+        Frames = a.Frames - b.Frames,
+        Candidates = a.Candidates - b.Candidates,
+        ReadAttempts = a.ReadAttempts - b.ReadAttempts,
+        Reads = a.Reads - b.Reads,
+        Passes = a.Passes - b.Passes,
+        FindTicks = a.FindTicks - b.FindTicks,
+        ReadTicks = a.ReadTicks - b.ReadTicks,
+        TrackTicks = a.TrackTicks - b.TrackTicks,
+    };
 }

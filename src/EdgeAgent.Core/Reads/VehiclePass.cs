@@ -26,6 +26,12 @@ public sealed class VehiclePass
     public required PlateCandidate BestBox { get; init; }
     /// <summary>The camera this pass came from (several cameras share one agent).</summary>
     public string CameraId { get; init; } = "";
+
+    /// <summary>
+    /// <see cref="System.Diagnostics.Stopwatch"/> timestamp at which the processing of the frame that completed
+    /// the pass began (set by the frame pipeline), so the recorder can measure frame-to-outbox latency. 0 when unknown.
+    /// </summary>
+    public long CompletedByFrameAt { get; set; }
 }
 
 /// <summary>Receives passes as the tracker ends them. Called on the frame loop's thread: keep it quick.</summary>

@@ -35,6 +35,10 @@ EA_API int ea_abi_version(void);
 /* The message of the last failure on this thread (UTF-8, owned by the bridge, valid until the next call). */
 EA_API const char* ea_last_error(void);
 
+/* OpenCV's worker threads for every later call in the process (0: OpenCV's default, one per core). The
+ * agent runs each camera's loop on one thread of its own, so it asks for 1. */
+EA_API int ea_set_threads(int32_t threads);
+
 /* ---- Frame sources: a file, an RTSP/HTTP URL, or a V4L2 device ------------------------------------ */
 
 typedef struct ea_source ea_source;

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include <opencv2/core/utility.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 
@@ -45,6 +46,14 @@ bool is_network(const std::string& uri) {
 }  // namespace
 
 extern "C" {
+
+EA_API int ea_set_threads(int32_t threads) {
+    return ea::guarded("ea_set_threads", [&]() -> int {
+        if (threads < 0) return ea::fail(EA_E_ARGUMENT, "ea_set_threads: negative thread count");
+        cv::setNumThreads(threads == 0 ? -1 : threads);
+        return EA_OK;
+    });
+}
 
 EA_API int ea_source_open(const char* uri, ea_source** out) {
     return ea::guarded("ea_source_open", [&]() -> int {

@@ -24,6 +24,9 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library, EntryPoint = "ea_source_info_get")]
     internal static partial int ea_source_info_get(SafeSourceHandle source, out SourceInfo info);
 
+    [LibraryImport(Library, EntryPoint = "ea_set_threads")]
+    internal static partial int ea_set_threads(int threads);
+
     [LibraryImport(Library, EntryPoint = "ea_source_read")]
     internal static partial int ea_source_read(SafeSourceHandle source, byte* bgr, int bgrStride, byte* gray, int grayStride,
         int width, int height, out double ptsMs);

@@ -27,7 +27,7 @@ public sealed class VisionException : Exception
 /// Loads the bridge (once, from runtimes/linux-x64/native beside this assembly, then the system paths)
 /// and turns its status codes into exceptions in one place.
 /// </summary>
-public static class VisionNative
+public static partial class VisionNative
 {
     private static int _checked;
 
@@ -57,6 +57,9 @@ public static class VisionNative
         }
         if (abi != NativeMethods.AbiVersion)
             throw new VisionException($"the OpenCV bridge speaks ABI {abi} but this build expects {NativeMethods.AbiVersion}: rebuild with ./install.sh");
+        // Each camera's frame loop is one thread and the cameras are the parallelism: OpenCV's own worker
+        // threads (TBB) would only fight the capture threads for the same few cores.
+        Check(NativeMethods.ea_set_threads(1), "ea_set_threads");
         Volatile.Write(ref _checked, 1);
     }
 
@@ -77,6 +80,11 @@ public static class VisionNative
     private static nint Resolve(string name, Assembly assembly, DllImportSearchPath? searchPath)
     {
         if (name != NativeMethods.Library) return 0;
+        // OpenCV's dependencies load libgomp, which reads OMP_THREAD_LIMIT once, when it loads: if the bridge
+        // loads before Tesseract, Tesseract's own setting would come too late, and its OpenMP threads spin
+        // against the frame loops (a tenth of the processing thread's time, measured with perf). Only if
+        // nobody chose otherwise.
+        if (Environment.GetEnvironmentVariable("OMP_THREAD_LIMIT") is null) _ = setenv("OMP_THREAD_LIMIT", "1", 0);
         string? overrideDir = Environment.GetEnvironmentVariable("EDGEAGENT_NATIVE_DIR");
         foreach (string? candidate in new[]
                  {
@@ -90,4 +98,7 @@ public static class VisionNative
         }
         return NativeLibrary.TryLoad("libedgeagent_vision.so", assembly, searchPath, out nint system) ? system : 0;
     }
+
+    [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int setenv(string name, string value, int overwrite);
 }

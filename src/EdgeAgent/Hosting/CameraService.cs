@@ -17,6 +17,8 @@ public sealed record CameraRunSettings
     public bool Realtime { get; init; }
     /// <summary>How long a finite run waits for the outbox to drain to the broker.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>Measures the frame loops (`edgeagent bench`); null otherwise.</summary>
+    public FrameLoopMeter? Meter { get; init; }
 }
 
 /// <summary>
@@ -92,7 +94,7 @@ public sealed partial class CameraService(
         var (pipeline, resources) = pipelines.Create(settings.Mqtt.CameraId);
         using (resources)
         {
-            Runner = new CameraRunner(source, pipeline, recorder, time, new CameraRunOptions { Realtime = run.Realtime });
+            Runner = new CameraRunner(source, pipeline, recorder, time, new CameraRunOptions { Realtime = run.Realtime, Meter = run.Meter });
             long started = time.GetTimestamp();
             await Runner.RunAsync(stoppingToken).ConfigureAwait(false);
             TimeSpan elapsed = time.GetElapsedTime(started);

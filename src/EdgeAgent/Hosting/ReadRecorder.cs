@@ -43,14 +43,18 @@ public sealed partial class ReadRecorder : IPassSink
     public long Recorded => Interlocked.Read(ref _recorded);
     public long Pending => Interlocked.Read(ref _pending);
 
-    /// <summary>Pass-to-outbox latency percentiles over the recent reads, in milliseconds.</summary>
+    /// <summary>
+    /// Frame-to-outbox latency percentiles over the recent reads, in milliseconds: from the start of the
+    /// processing of the frame that completed a pass to the read's commit (from the pass's emission when
+    /// the frame is unknown).
+    /// </summary>
     public (double P50, double P99) LatencyMs => _latency.Percentiles();
 
     public void OnPass(VehiclePass pass)
     {
         Interlocked.Increment(ref _pending);
         // Unbounded: passes are a few per second at most, and a read must never be dropped here.
-        _passes.Writer.TryWrite((pass, Stopwatch.GetTimestamp()));
+        _passes.Writer.TryWrite((pass, pass.CompletedByFrameAt != 0 ? pass.CompletedByFrameAt : Stopwatch.GetTimestamp()));
     }
 
     /// <summary>No more passes will come (the sources ended); <see cref="RunAsync"/> finishes the queue and returns.</summary>
