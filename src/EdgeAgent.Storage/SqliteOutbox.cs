@@ -12,7 +12,7 @@ namespace EdgeAgent.Storage;
 /// registration never reaches this file. One connection behind a lock: every operation is short, and a
 /// single writer is what SQLite wants.
 /// </summary>
-public sealed class SqliteOutbox : IOutbox, IDisposable
+public sealed partial class SqliteOutbox : IOutbox, IDisposable
 {
     private readonly SqliteConnection _connection;
     private readonly Lock _gate = new();
@@ -33,13 +33,16 @@ public sealed class SqliteOutbox : IOutbox, IDisposable
 
     public long Append(PlateReadEvent read)
     {
+        long seq;
         lock (_gate)
         {
             _append.Parameters["$id"].Value = read.Id;
             _append.Parameters["$created"].Value = read.Time.ToUnixTimeMilliseconds();
             _append.Parameters["$event"].Value = ReadMessage.Serialize(read);
-            return (long)_append.ExecuteScalar()!;
+            seq = AppendMakingRoom();
         }
+        AfterAppend();
+        return seq;
     }
 
     public IReadOnlyList<OutboxEntry> ReadUnsent(long afterSeq, int max)

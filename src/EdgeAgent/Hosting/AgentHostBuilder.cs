@@ -48,7 +48,7 @@ public static class AgentHostBuilder
             new ReadOrigin(settings.Mqtt.Site, settings.Mqtt.CameraId, profile)));
         // The audit chain beside the outbox (or at Privacy:AuditPath): anything that must be accountable appends to it.
         services.AddSingleton<IAuditLog>(_ => new AuditLogFile(settings.Privacy.ResolveAuditPath(settings.Storage.Path)));
-        services.AddSingleton(_ => new SqliteOutbox(settings.Storage.Path));
+        services.AddSingleton(sp => OutboxSetup.Open(settings, sp.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeAgent.Storage.Outbox")));
         services.AddSingleton<IOutbox>(sp => sp.GetRequiredService<SqliteOutbox>());
         services.AddSingleton(sp => new ReadRecorder(sp.GetRequiredService<Pseudonymiser>(), sp.GetRequiredService<IOutbox>(),
             KernelClock.Read, sp.GetRequiredService<ILogger<ReadRecorder>>()));
@@ -59,8 +59,12 @@ public static class AgentHostBuilder
         services.AddHostedService(sp => sp.GetRequiredService<RecorderService>());
         ForwarderRegistration.Add(services, settings, profile);
         FieldInputsService.Add(services, profile);
+        services.AddSingleton<CameraStateTracker>();
         services.AddSingleton<CameraService>();
         services.AddHostedService(sp => sp.GetRequiredService<CameraService>());
+        services.AddSingleton<SystemdNotifier>();
+        services.AddSingleton<HealthService>();
+        services.AddHostedService(sp => sp.GetRequiredService<HealthService>());
         return builder.Build();
     }
 

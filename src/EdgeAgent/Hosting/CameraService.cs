@@ -34,7 +34,8 @@ public sealed partial class CameraService(
     AgentLifetime lifetime,
     TimeProvider time,
     ILogger<CameraService> logger,
-    IEnumerable<IDrainable> drainables) : BackgroundService
+    IEnumerable<IDrainable> drainables,
+    CameraStateTracker states) : BackgroundService
 {
     public CameraRunner? Runner { get; private set; }
 
@@ -48,7 +49,9 @@ public sealed partial class CameraService(
         {
             try
             {
+                states.Opening(settings.Mqtt.CameraId);
                 await RunOnceAsync(uri, stoppingToken).ConfigureAwait(false);
+                states.RunEnded(settings.Mqtt.CameraId, run.Finite ? CameraState.Ended : CameraState.Opening, null);
                 if (run.Finite)
                 {
                     await FinishAsync(stoppingToken).ConfigureAwait(false);
@@ -58,22 +61,25 @@ public sealed partial class CameraService(
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
+                states.RunEnded(settings.Mqtt.CameraId, CameraState.Ended, null);
                 return;
             }
             catch (FrameSourceException e)
             {
-                Log.SourceFailed(logger, uri, e.Message);
+                Log.SourceFailed(logger, SourceNames.Redact(uri), e.Message);
+                states.RunEnded(settings.Mqtt.CameraId, run.Finite ? CameraState.Failed : CameraState.Reopening, e.Message);
                 if (run.Finite)
                 {
                     lifetime.Stop(ExitCodes.SourceFailed);
                     return;
                 }
                 TimeSpan delay = Backoff(++attempt);
-                Log.Reopening(logger, uri, delay.TotalSeconds);
+                Log.Reopening(logger, SourceNames.Redact(uri), delay.TotalSeconds);
                 await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
             }
             catch (Exception e)
             {
+                states.RunEnded(settings.Mqtt.CameraId, CameraState.Failed, e.Message);
                 Log.Crashed(logger, e);
                 lifetime.Stop(ExitCodes.Failed);
                 return;
@@ -90,15 +96,16 @@ public sealed partial class CameraService(
             throw new FrameSourceException(
                 $"source {uri} delivers {info.Width}x{info.Height} but hardware profile '{profile.Name}' expects {profile.Width}x{profile.Height}: " +
                 "choose the matching profile with --Camera:Profile=<name> or fix the camera's stream settings");
-        Log.SourceOpened(logger, uri, info.Width, info.Height, info.Fps, info.IsLive ? "live" : $"{info.FrameCount} frames");
+        Log.SourceOpened(logger, SourceNames.Redact(uri), info.Width, info.Height, info.Fps, info.IsLive ? "live" : $"{info.FrameCount} frames");
         var (pipeline, resources) = pipelines.Create(settings.Mqtt.CameraId);
         using (resources)
         {
             Runner = new CameraRunner(source, pipeline, recorder, time, new CameraRunOptions { Realtime = run.Realtime, Meter = run.Meter });
+            states.Streaming(settings.Mqtt.CameraId, Runner, info.IsLive);
             long started = time.GetTimestamp();
             await Runner.RunAsync(stoppingToken).ConfigureAwait(false);
             TimeSpan elapsed = time.GetElapsedTime(started);
-            Log.SourceEnded(logger, uri, pipeline.FramesProcessed, elapsed.TotalSeconds,
+            Log.SourceEnded(logger, SourceNames.Redact(uri), pipeline.FramesProcessed, elapsed.TotalSeconds,
                 pipeline.FramesProcessed / Math.Max(0.001, elapsed.TotalSeconds), Runner.FramesDropped, recorder.Pending + recorder.Recorded);
         }
     }

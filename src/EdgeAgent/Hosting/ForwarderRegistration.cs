@@ -25,10 +25,14 @@ public static class ForwarderRegistration
                 Port = settings.Mqtt.Port,
                 ClientId = string.IsNullOrWhiteSpace(settings.Mqtt.ClientId) ? $"edgeagent-{settings.Mqtt.Site}-{settings.Mqtt.CameraId}" : settings.Mqtt.ClientId,
                 KeepAlive = TimeSpan.FromSeconds(settings.Mqtt.KeepAliveSeconds),
+                Tls = LinkSecurity.Tls(settings.Mqtt),
+                Username = string.IsNullOrWhiteSpace(settings.Mqtt.Username) ? null : settings.Mqtt.Username,
+                Password = LinkSecurity.Password(settings.Mqtt),
             };
             var options = new ReadForwarderOptions
             {
                 MaxInFlight = settings.Mqtt.MaxInFlight,
+                DrainRatePerSecond = settings.Mqtt.DrainRatePerSecond,
                 AgentVersion = AgentVersion.Current,
                 Profile = profile.Name,
             };

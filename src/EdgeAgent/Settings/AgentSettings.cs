@@ -11,6 +11,7 @@ public sealed class AgentSettings
     public PrivacySettings Privacy { get; set; } = new();
     public OcrSettings Ocr { get; set; } = new();
     public TrackingSettings Tracking { get; set; } = new();
+    public HealthSettings Health { get; set; } = new();
 }
 
 public sealed class CameraSettings
@@ -33,12 +34,39 @@ public sealed class MqttSettings
     public string ClientId { get; set; } = "";
     public int KeepAliveSeconds { get; set; } = 30;
     public int MaxInFlight { get; set; } = 20;
+
+    /// <summary>Backlog (historical) reads published per second at most after an outage.</summary>
+    public double DrainRatePerSecond { get; set; } = 50;
+
+    /// <summary>TLS: the CA that signed the broker's certificate (PEM). Set, the agent speaks TLS only, never plain text.</summary>
+    public string TlsCaFile { get; set; } = "";
+
+    /// <summary>TLS: this unit's client certificate (PEM); needs <see cref="TlsKeyFile"/>.</summary>
+    public string TlsCertFile { get; set; } = "";
+
+    /// <summary>TLS: this unit's private key (PEM, unencrypted, mode 0600).</summary>
+    public string TlsKeyFile { get; set; } = "";
+
+    /// <summary>MQTT user name, if the broker wants one.</summary>
+    public string Username { get; set; } = "";
+
+    /// <summary>A file (mode 0600) holding the MQTT password: never in settings, arguments or logs.</summary>
+    public string PasswordFile { get; set; } = "";
 }
 
 public sealed class StorageSettings
 {
     /// <summary>The outbox database file; empty gives a fresh temporary one for replay and demo.</summary>
     public string Path { get; set; } = "";
+
+    /// <summary>The most the outbox's data may take, in bytes (0: no cap). Over it, the eviction rule runs.</summary>
+    public long MaxBytes { get; set; } = 512L * 1024 * 1024;
+
+    /// <summary>Free space to leave on the outbox's filesystem, in bytes (0: do not watch the disk).</summary>
+    public long MinFreeBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>A ballast file beside the outbox, deleted when the disk is full so eviction has room (0: none).</summary>
+    public long ReserveBytes { get; set; } = 1024 * 1024;
 }
 
 public sealed class PrivacySettings
@@ -88,4 +116,10 @@ public sealed class TrackingSettings
     public int EndAfterMissedFrames { get; set; } = 6;
     public int MinObservations { get; set; } = 3;
     public double MinConfidence { get; set; } = 0.3;
+}
+
+public sealed class HealthSettings
+{
+    /// <summary>Seconds between two health messages on .../health (and watchdog checks).</summary>
+    public int IntervalSeconds { get; set; } = 30;
 }

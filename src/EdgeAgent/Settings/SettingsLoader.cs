@@ -56,6 +56,7 @@ public static class SettingsLoader
         BindSection(configuration, "Privacy", settings.Privacy, problems);
         BindSection(configuration, "Ocr", settings.Ocr, problems);
         BindSection(configuration, "Tracking", settings.Tracking, problems);
+        BindSection(configuration, "Health", settings.Health, problems);
         if (problems.Count > 0) throw new ConfigurationProblemException("settings", problems);
         return settings;
     }
@@ -83,5 +84,5 @@ public static class SettingsLoader
         }
     }
 
-    private static string Describe(Type type) => type == typeof(int) ? "whole number" : type == typeof(bool) ? "true/false" : type.Name;
+    private static string Describe(Type type) => type == typeof(int) || type == typeof(long) ? "whole number" : type == typeof(double) ? "number" : type == typeof(bool) ? "true/false" : type.Name;
 }

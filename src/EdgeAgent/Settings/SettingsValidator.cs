@@ -91,6 +91,8 @@ public static class SettingsValidator
         if (s.Tracking.MinConfidence is < 0 or > 1 || double.IsNaN(s.Tracking.MinConfidence))
             problems.Add($"Tracking:MinConfidence is {s.Tracking.MinConfidence}: expected 0..1");
 
+        ReliabilitySettingsValidator.Check(s, problems);
+
         if (problems.Count > 0) throw new ConfigurationProblemException("settings", problems);
         return profile!;
     }

@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Logging;
+
+using EdgeAgent.Platform;
+using EdgeAgent.Settings;
+using EdgeAgent.Storage;
+
+namespace EdgeAgent.Hosting;
+
+/// <summary>
+/// Opens the outbox with its limits (Storage:MaxBytes, MinFreeBytes, ReserveBytes) and makes every eviction
+/// loud: a numbered warning now, a line in health, and an entry in the audit log.
+/// </summary>
+public static partial class OutboxSetup
+{
+    public static SqliteOutbox Open(AgentSettings settings, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var outbox = new SqliteOutbox(settings.Storage.Path);
+        outbox.Evicted += e => Log.Evicted(logger, e.Reason, e.UnsentEvicted, e.DeliveredPurged, e.FirstSeq ?? 0, e.LastSeq ?? 0,
+            e.LiveBytesBefore, e.LiveBytesAfter);
+        try
+        {
+            outbox.Limits = new OutboxLimits
+            {
+                MaxBytes = settings.Storage.MaxBytes,
+                MinFreeBytes = settings.Storage.MinFreeBytes,
+                ReserveBytes = settings.Storage.ReserveBytes,
+                FreeBytesProbe = DiskSpace.FreeBytes,
+            };
+        }
+        catch
+        {
+            outbox.Dispose();
+            throw;
+        }
+        return outbox;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 3101, Level = LogLevel.Warning,
+            Message = "Outbox eviction ({Reason}): {Unsent} unsent read(s) given up (#{FirstSeq}..#{LastSeq}, oldest first), {Delivered} delivered purged; live data {Before} -> {After} bytes")]
+        public static partial void Evicted(ILogger logger, EvictionReason reason, int unsent, int delivered, long firstSeq, long lastSeq, long before, long after);
+    }
+}
