@@ -48,7 +48,7 @@ PACKAGES=(
   libtesseract5 tesseract-ocr-eng
   mosquitto mosquitto-clients libmosquitto1
   ffmpeg socat fonts-dejavu-core fonts-dejavu-extra
-  cmake g++ make openssl ca-certificates tzdata procps
+  cmake g++ make openssl ca-certificates tzdata procps libsystemd0 sqlite3
 )
 
 install_packages() {

@@ -2,9 +2,10 @@ namespace EdgeAgent.Storage;
 
 /// <summary>
 /// How big the outbox may grow. The eviction rule (README "Store and forward"): when the live data is over
-/// <see cref="MaxBytes"/>, or the disk would keep less than <see cref="MinFreeBytes"/> free, or a write fails
-/// because the disk is full, delivered reads are deleted first (no loss), then the oldest unsent reads, until
-/// the data is back under 90 % of what is allowed. Every unsent read evicted is counted and reported.
+/// <see cref="MaxBytes"/>; or the filesystem has less than <see cref="MinFreeBytes"/> free and the data fills
+/// 95 % of the pages the file already has (it may not grow); or a write fails because the disk is full:
+/// delivered reads are deleted first (no loss), then the oldest unsent reads, until the data is back under
+/// 90 % of what is allowed. Every unsent read evicted is counted, logged, reported in health and audited.
 /// </summary>
 public sealed record OutboxLimits
 {

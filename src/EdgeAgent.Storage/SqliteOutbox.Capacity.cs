@@ -11,6 +11,7 @@ public sealed partial class SqliteOutbox
     private const int SqliteIoErr = 10;
     private const int MaxRoomAttempts = 8;
     private const double LowWaterMark = 0.9;
+    private const double HighWaterMark = 0.95;
 
     private OutboxLimits _limits = OutboxLimits.None;
     private long _evictedUnsent;
@@ -47,9 +48,6 @@ public sealed partial class SqliteOutbox
             lock (_gate)
             {
                 _limits = value;
-                // Bound the WAL too: by default it grows to 4 MB before a checkpoint, the size of a small card.
-                Execute("PRAGMA wal_autocheckpoint=256;");
-                Execute("PRAGMA journal_size_limit=1048576;");
                 EnsureReserve();
             }
             EnforceLimits();
@@ -71,6 +69,14 @@ public sealed partial class SqliteOutbox
         return eviction;
     }
 
+    // By default the WAL grows to 4 MB before a checkpoint: the size of a small card. 256 pages (1 MB) and
+    // truncated back to 1 MB after each checkpoint bounds what the outbox takes beyond its data.
+    private void BoundWal()
+    {
+        Execute("PRAGMA wal_autocheckpoint=256;");
+        Execute("PRAGMA journal_size_limit=1048576;");
+    }
+
     private void AfterAppend()
     {
         if (_limits.MaxBytes > 0 || _limits.MinFreeBytes > 0) EnforceLimits();
@@ -85,13 +91,22 @@ public sealed partial class SqliteOutbox
         {
             try
             {
-                return (long)_append.ExecuteScalar()!;
+                _append.ExecuteNonQuery();
+                return (long)_lastSeq.ExecuteScalar()!;
             }
             catch (SqliteException e) when (IsDiskFull(e) && attempt < MaxRoomAttempts)
             {
+                // Room for the eviction first: the reserve goes, and the WAL is folded back into the file.
                 ReleaseReserve();
-                long live = LiveBytesLocked();
-                Queue(EvictLocked(EvictionReason.DiskFull, (long)(live * LowWaterMark), minUnsent: 1));
+                TryCheckpoint();
+                try
+                {
+                    Queue(EvictLocked(EvictionReason.DiskFull, (long)(LiveBytesLocked() * LowWaterMark), minUnsent: 1));
+                }
+                catch (SqliteException again) when (IsDiskFull(again) && attempt + 1 < MaxRoomAttempts)
+                {
+                    // Not even room to delete: the next attempt checkpoints again (a reader may have held the WAL).
+                }
                 TryCheckpoint();
             }
         }
@@ -107,18 +122,18 @@ public sealed partial class SqliteOutbox
         if (_limits.MaxBytes > 0 && live > _limits.MaxBytes) allowed = _limits.MaxBytes;
         if (_limits.MinFreeBytes > 0 && FreeBytes() is { } free && free < _limits.MinFreeBytes)
         {
-            // The file may not grow any more: the room it has, less the shortfall, is all the data may use.
+            // The disk is short: the file may not grow any more, so the data keeps to the pages the file already
+            // has. Evict once they are nearly all used (new reads then fill the pages the eviction freed).
             TryCheckpoint();
-            free = FreeBytes() ?? free;
-            long fileAllowed = Math.Max(0, PageBytes() - (_limits.MinFreeBytes - free));
-            if (free < _limits.MinFreeBytes && fileAllowed < allowed && live > fileAllowed * LowWaterMark)
+            long fileBytes = Count("PRAGMA page_count") * Count("PRAGMA page_size");
+            if (live > fileBytes * HighWaterMark && fileBytes < allowed)
             {
-                allowed = fileAllowed;
+                allowed = fileBytes;
                 reason = EvictionReason.LowDisk;
             }
         }
         if (allowed == long.MaxValue) return null;
-        if (live <= allowed && reason == EvictionReason.OverCap) return null;
+        if (reason == EvictionReason.OverCap && live <= allowed) return null;
         OutboxEviction eviction = EvictLocked(reason, (long)(allowed * LowWaterMark), minUnsent: 0);
         Queue(eviction);
         return eviction;
@@ -186,10 +201,6 @@ public sealed partial class SqliteOutbox
         long pageSize = Count("PRAGMA page_size");
         return (Count("PRAGMA page_count") - Count("PRAGMA freelist_count")) * pageSize;
     }
-
-    private long PageBytes() => Count("PRAGMA page_count") * Count("PRAGMA page_size") + WalBytes();
-
-    private long WalBytes() => File.Exists(Path + "-wal") ? new FileInfo(Path + "-wal").Length : 0;
 
     private long? FreeBytes() => _limits.FreeBytesProbe?.Invoke(System.IO.Path.GetDirectoryName(Path)!);
 

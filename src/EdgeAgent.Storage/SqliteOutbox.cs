@@ -19,12 +19,17 @@ public sealed partial class SqliteOutbox : IOutbox, IDisposable
     private readonly SqliteCommand _append;
     private readonly SqliteCommand _readUnsent;
     private readonly SqliteCommand _markDelivered;
+    private readonly SqliteCommand _lastSeq;
 
     public SqliteOutbox(string path)
     {
         Path = System.IO.Path.GetFullPath(path);
         _connection = OutboxDatabase.Open(Path);
-        _append = Prepare("INSERT INTO reads (id, created_at, event) VALUES ($id, $created, $event) RETURNING seq");
+        BoundWal();
+        // No RETURNING: a prepared INSERT ... RETURNING read with ExecuteScalar is left un-reset, which holds a
+        // read transaction open and so blocks every WAL checkpoint (the WAL then grows without bound).
+        _append = Prepare("INSERT INTO reads (id, created_at, event) VALUES ($id, $created, $event)");
+        _lastSeq = Prepare("SELECT last_insert_rowid()");
         _readUnsent = Prepare("SELECT seq, created_at, event FROM reads WHERE delivered_at IS NULL AND seq > $after ORDER BY seq LIMIT $max");
         _markDelivered = Prepare("UPDATE reads SET delivered_at = $at WHERE seq = $seq AND delivered_at IS NULL");
     }
@@ -112,6 +117,7 @@ public sealed partial class SqliteOutbox : IOutbox, IDisposable
             _append.Dispose();
             _readUnsent.Dispose();
             _markDelivered.Dispose();
+            _lastSeq.Dispose();
             _connection.Dispose();
         }
     }

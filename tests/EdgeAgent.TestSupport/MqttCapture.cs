@@ -8,6 +8,9 @@ namespace EdgeAgent.TestSupport;
 /// <summary>One message as a subscriber saw it.</summary>
 public sealed record CapturedMessage(string Topic, ReadOnlyMemory<byte> Payload, bool Retain)
 {
+    /// <summary>When the subscriber got it (rates and ordering in fault tests).</summary>
+    public DateTimeOffset ReceivedAt { get; init; } = DateTimeOffset.UtcNow;
+
     public string Text => Encoding.UTF8.GetString(Payload.Span);
 
     public JsonDocument Json() => JsonDocument.Parse(Payload);

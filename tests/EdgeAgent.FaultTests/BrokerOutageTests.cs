@@ -1,0 +1,77 @@
+using System.Globalization;
+
+using EdgeAgent.TestSupport;
+
+using Xunit.Abstractions;
+
+namespace EdgeAgent.FaultTests;
+
+[Trait("Category", "Integration")]
+public sealed class BrokerOutageTests(ITestOutputHelper output) : IDisposable
+{
+    private const double DrainRate = 20;
+    private readonly FaultRig _rig = new(output);
+
+    public void Dispose() => _rig.Dispose();
+
+    [Fact]
+    public async Task Replay200Passes_BrokerKilledFor35Seconds_EveryReadArrivesBacklogDrainsOldestFirstAtTheBoundedRate()
+    {
+        string video = await FaultVideos.TwoHundredPassesAsync();
+        await using var broker = await MosquittoBroker.StartAsync();
+        var before = await MqttCapture.StartAsync(broker, "anpr/v1/#");
+        using var agent = AgentHandle.Start(
+            ["replay", video, "--drain-timeout", "600", $"--Mqtt:DrainRatePerSecond={DrainRate.ToString(CultureInfo.InvariantCulture)}", .. _rig.Settings(broker)],
+            _rig.Folder);
+
+        // The outage starts once reads flow, so it falls in the middle of the replay.
+        await before.WaitForAsync(all => FaultRig.Reads(all).Count() >= 15, TimeSpan.FromMinutes(5));
+        broker.Kill();
+        DateTimeOffset killedAt = DateTimeOffset.UtcNow;
+        await before.DisposeAsync();
+        await Task.Delay(TimeSpan.FromSeconds(35));
+        Assert.False(agent.HasExited, "the agent must ride out the outage:\n" + agent.Output);
+        await broker.RestartAsync();
+        DateTimeOffset restartedAt = DateTimeOffset.UtcNow;
+        // A fresh subscriber at once: the agent's reconnect backoff is a second or more by now.
+        await using var after = await MqttCapture.StartAsync(broker, "anpr/v1/#");
+
+        int exit = await agent.WaitForExitAsync(TimeSpan.FromMinutes(12));
+        var afterMessages = await after.WaitForAsync(all => all.Any(m => m.Text.Contains("\"stopped\"", StringComparison.Ordinal)), TimeSpan.FromSeconds(20));
+        Assert.True(exit == 0, agent.Output);
+
+        var received = FaultRig.Reads(before.Messages).Concat(FaultRig.Reads(afterMessages)).ToList();
+        var rows = OutboxFile.Rows(_rig.OutboxPath);
+        var receivedIds = received.Select(FaultRig.Id).ToHashSet();
+        var missing = rows.Where(r => !receivedIds.Contains(r.Id)).ToList();
+        var outageRows = rows.Where(r => r.CreatedAt >= killedAt.ToUnixTimeMilliseconds() && r.CreatedAt <= restartedAt.ToUnixTimeMilliseconds()).ToList();
+        int duplicates = received.Count - receivedIds.Count;
+
+        // The backlog: what arrived after the restart flagged historical, in the order it came.
+        var seqById = rows.ToDictionary(r => r.Id, r => r.Seq);
+        var backlog = FaultRig.Reads(afterMessages).Where(FaultRig.Historical).ToList();
+        var backlogSeqs = backlog.Select(m => seqById[FaultRig.Id(m)]).ToList();
+        double drainSeconds = backlog.Count > 1 ? (backlog[^1].ReceivedAt - backlog[0].ReceivedAt).TotalSeconds : 0;
+        double drainRate = drainSeconds > 0 ? (backlog.Count - 1) / drainSeconds : 0;
+
+        _rig.Figure($"broker outage: {rows.Count} reads committed from the 200-pass replay, {receivedIds.Count} distinct delivered, {missing.Count} missing, " +
+                    $"{duplicates} duplicate deliveries (same id), outage {(restartedAt - killedAt).TotalSeconds:0.0} s with {outageRows.Count} reads committed during it, " +
+                    $"backlog {backlog.Count} historical reads drained in {drainSeconds:0.0} s ({drainRate:0.0}/s, limit {DrainRate}/s), agent run {agent.Elapsed.TotalSeconds:0} s");
+
+        Assert.True(rows.Count >= 150, $"the 200-pass replay committed only {rows.Count} reads");
+        Assert.Empty(missing);
+        Assert.All(rows, r => Assert.NotNull(r.DeliveredAt));
+        Assert.NotEmpty(outageRows);
+        var historicalIds = backlog.Select(FaultRig.Id).ToHashSet();
+        Assert.All(outageRows, r => Assert.Contains(r.Id, historicalIds));
+        Assert.Equal(backlogSeqs.Order(), backlogSeqs.Distinct());   // oldest first, each once
+        // The token bucket lets a burst of up to 20 through at once, then DrainRate per second.
+        Assert.True(backlog.Count <= 21 || drainSeconds >= (backlog.Count - 21) / DrainRate * 0.9,
+            $"backlog of {backlog.Count} drained in {drainSeconds:0.0} s: faster than {DrainRate}/s");
+
+        var health = FaultRig.Health(before.Messages.Concat(afterMessages)).ToList();
+        Assert.NotEmpty(health);
+        await FaultRig.AssertMatchesHealthSchemaAsync(health);
+        Assert.Contains(FaultRig.Health(afterMessages), h => h.Text.Contains("\"reconnects\":1", StringComparison.Ordinal));
+    }
+}
