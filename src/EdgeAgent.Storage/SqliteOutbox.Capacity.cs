@@ -54,6 +54,11 @@ public sealed partial class SqliteOutbox
         }
     }
 
+    public long NewestSeq()
+    {
+        lock (_gate) return Count("SELECT coalesce(max(seq), 0) FROM reads");
+    }
+
     /// <summary>Bytes of pages holding data (the file less its free pages); what the cap is compared with.</summary>
     public long LiveBytes()
     {

@@ -89,6 +89,7 @@ public sealed partial class ReadForwarder
     {
         _connected = true;
         Interlocked.Exchange(ref _connectedSinceTicks, now.UtcTicks);
+        _backlogEnd = _outbox.NewestSeq();
         if (_connections++ > 0) Interlocked.Increment(ref _reconnects);
         // A new connection starts from the oldest unsent read: whatever was in flight may never have arrived.
         ForgetInFlight();

@@ -43,6 +43,7 @@ public sealed partial class ReadForwarder : IAsyncDisposable
     private readonly Dictionary<int, long> _inFlight = [];   // mid -> outbox seq
     private readonly DrainRateLimiter _drain;
     private long _cursor;                 // highest seq published on this connection
+    private long _backlogEnd;             // newest seq committed when this connection came up: up to it is historical
     private bool _started;                // ConnectAsync succeeded; libmosquitto owns reconnects from then
     private int _connectAttempts;
     private DateTimeOffset _nextConnectAttempt;
@@ -203,10 +204,11 @@ public sealed partial class ReadForwarder : IAsyncDisposable
         int room = _options.MaxInFlight - _inFlight.Count;
         if (room <= 0) return TimeSpan.MaxValue;
 
-        var since = new DateTimeOffset(Interlocked.Read(ref _connectedSinceTicks), TimeSpan.Zero);
         foreach (var entry in _outbox.ReadUnsent(_cursor, room))
         {
-            bool historical = entry.CreatedAt < since || now - entry.CreatedAt > _options.HistoricalAfter;
+            // Backlog: committed before this connection (by sequence, not by read time: a replay faster than
+            // real time stamps reads ahead of the wall clock), or simply old by the time it goes.
+            bool historical = entry.Seq <= _backlogEnd || now - entry.CreatedAt > _options.HistoricalAfter;
             if (historical && !_drain.TryAcquire(now)) return _drain.UntilNext(now);
             byte[] payload = ReadMessage.Encode(entry.Event, historical, _options.AllowedFields);
             int mid;

@@ -24,4 +24,10 @@ public interface IOutbox
     void MarkDelivered(IReadOnlyCollection<long> seqs, DateTimeOffset at);
 
     OutboxStats GetStats();
+
+    /// <summary>
+    /// The newest committed read's sequence number (0 when empty): the forwarder takes it at each connect, and
+    /// everything up to it is backlog, sent as historical. The default reads the unsent list; stores override it.
+    /// </summary>
+    long NewestSeq() => ReadUnsent(0, int.MaxValue) is { Count: > 0 } unsent ? unsent[^1].Seq : 0;
 }
