@@ -139,39 +139,60 @@ public sealed partial class SqliteOutbox
         }
         if (allowed == long.MaxValue) return null;
         if (reason == EvictionReason.OverCap && live <= allowed) return null;
-        OutboxEviction eviction = EvictLocked(reason, (long)(allowed * LowWaterMark), minUnsent: 0);
+        OutboxEviction? eviction;
+        try
+        {
+            eviction = EvictLocked(reason, (long)(allowed * LowWaterMark), minUnsent: 0);
+        }
+        catch (SqliteException e) when (IsDiskFull(e))
+        {
+            ReleaseReserve();   // not even room to delete: give the next try the reserve's room
+            return null;
+        }
         Queue(eviction);
         return eviction;
     }
 
-    /// <summary>Delivered reads first, then the oldest unsent in batches, until the live data is at most <paramref name="target"/>.</summary>
-    private OutboxEviction EvictLocked(EvictionReason reason, long target, int minUnsent)
+    /// <summary>
+    /// Delivered reads first, then the oldest unsent in batches, until the live data is at most <paramref name="target"/>.
+    /// Each batch commits on its own; when the disk refuses one, what was already deleted is still counted and
+    /// reported (null only when nothing at all could be deleted).
+    /// </summary>
+    private OutboxEviction? EvictLocked(EvictionReason reason, long target, int minUnsent)
     {
         long before = LiveBytesLocked();
-        int purged = Execute("DELETE FROM reads WHERE delivered_at IS NOT NULL");
-        int evicted = 0;
+        int purged = 0, evicted = 0;
         long? firstSeq = null, lastSeq = null;
         long? oldest = null, newest = null;
-        while (LiveBytesLocked() > target || evicted < minUnsent)
+        try
         {
-            long unsent = Count("SELECT count(*) FROM reads WHERE delivered_at IS NULL");
-            if (unsent == 0) break;
-            int batch = (int)Math.Clamp(unsent / 20, Math.Max(1, minUnsent - evicted), 500);
-            using SqliteCommand select = _connection.CreateCommand();
-            select.CommandText = "SELECT min(seq), max(seq), min(created_at), max(created_at), count(*) FROM " +
-                                 "(SELECT seq, created_at FROM reads WHERE delivered_at IS NULL ORDER BY seq LIMIT $n)";
-            select.Parameters.AddWithValue("$n", batch);
-            long upTo;
-            using (SqliteDataReader r = select.ExecuteReader())
+            purged = Execute("DELETE FROM reads WHERE delivered_at IS NOT NULL");
+            while (LiveBytesLocked() > target || evicted < minUnsent)
             {
-                r.Read();
-                firstSeq ??= r.GetInt64(0);
-                upTo = r.GetInt64(1);
+                long unsent = Count("SELECT count(*) FROM reads WHERE delivered_at IS NULL");
+                if (unsent == 0) break;
+                int batch = (int)Math.Clamp(unsent / 20, Math.Max(1, minUnsent - evicted), 500);
+                using SqliteCommand select = _connection.CreateCommand();
+                select.CommandText = "SELECT min(seq), max(seq), min(created_at), max(created_at) FROM " +
+                                     "(SELECT seq, created_at FROM reads WHERE delivered_at IS NULL ORDER BY seq LIMIT $n)";
+                select.Parameters.AddWithValue("$n", batch);
+                long from, upTo, batchOldest, batchNewest;
+                using (SqliteDataReader r = select.ExecuteReader())
+                {
+                    r.Read();
+                    (from, upTo, batchOldest, batchNewest) = (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3));
+                }
+                evicted += Execute($"DELETE FROM reads WHERE delivered_at IS NULL AND seq <= {upTo}");
+                // Only after the batch committed: a refused batch deleted nothing and is not counted.
+                firstSeq ??= from;
                 lastSeq = upTo;
-                oldest = oldest is { } o ? Math.Min(o, r.GetInt64(2)) : r.GetInt64(2);
-                newest = newest is { } n ? Math.Max(n, r.GetInt64(3)) : r.GetInt64(3);
+                oldest = oldest is { } o ? Math.Min(o, batchOldest) : batchOldest;
+                newest = newest is { } n ? Math.Max(n, batchNewest) : batchNewest;
             }
-            evicted += Execute($"DELETE FROM reads WHERE delivered_at IS NULL AND seq <= {upTo}");
+        }
+        catch (SqliteException e) when (IsDiskFull(e))
+        {
+            if (purged == 0 && evicted == 0) throw;
         }
         Interlocked.Add(ref _purgedDelivered, purged);
         Interlocked.Add(ref _evictedUnsent, evicted);
@@ -221,15 +242,18 @@ public sealed partial class SqliteOutbox
         }
     }
 
-    private void ReleaseReserve()
+    /// <summary>Deletes the reserve file (to give a full disk room for the eviction, or for its audit entry); true when there was one.</summary>
+    public bool ReleaseReserve()
     {
         try
         {
+            if (!File.Exists(ReservePath)) return false;
             File.Delete(ReservePath);
+            return true;
         }
         catch (IOException)
         {
-            // Nothing to release.
+            return false;
         }
     }
 

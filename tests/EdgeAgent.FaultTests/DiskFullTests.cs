@@ -60,6 +60,9 @@ public sealed class DiskFullTests(ITestOutputHelper output) : IDisposable
         Assert.False(agent.HasExited, agent.Output);
         int exit = await agent.StopAsync(TimeSpan.FromSeconds(60));
         tmpfs.RemoveFiller();
+        string auditPath = Path.Combine(tmpfs.Path, "audit.jsonl");
+        var audited = File.ReadAllLines(auditPath).Where(l => l.Contains("\"outbox.evicted\"", StringComparison.Ordinal)).ToList();
+        var verify = await AgentProcess.RunAsync(["audit", "verify", "--path", auditPath], TimeSpan.FromMinutes(1), _rig.Folder);
 
         var health = FaultRig.Health(messages).ToList();
         await FaultRig.AssertMatchesHealthSchemaAsync(health);
@@ -70,10 +73,13 @@ public sealed class DiskFullTests(ITestOutputHelper output) : IDisposable
         var evictionLines = agent.Output.Split('\n').Where(l => l.Contains("[3101]", StringComparison.Ordinal)).ToList();
         _rig.Figure($"disk full: 4 MB tmpfs, {prefilled} unsent reads prefilled, filler took {filler / 1024} KB; {evictionLines.Count} eviction(s), " +
                     $"health's last count {Evicted(last)} unsent read(s) evicted (oldest first: the first kept is #{firstKept}), {Recorded(last)} new read(s) " +
-                    $"accepted after, agent exit {exit}, integrity_check: {integrity}; first: {evictionLines.FirstOrDefault()?.Trim()}");
+                    $"accepted after, agent exit {exit}, integrity_check: {integrity}, {audited.Count} outbox.evicted audit entries (audit verify exit {verify.ExitCode}); " +
+                    $"first: {evictionLines.FirstOrDefault()?.Trim()}");
 
         Assert.Equal(0, exit);
         Assert.Equal("ok", integrity);
+        Assert.Equal(evictionLines.Count, audited.Count);   // every eviction logged is audited
+        Assert.True(verify.ExitCode == 0, verify.ToString());
         Assert.True(Evicted(last) > 0);
         // Oldest first: what is left of the backlog is a suffix of it.
         var keptBacklog = rows.Where(r => r.Seq <= prefilled).Select(r => r.Seq).ToList();

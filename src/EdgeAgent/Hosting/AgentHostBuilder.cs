@@ -48,7 +48,9 @@ public static class AgentHostBuilder
             new ReadOrigin(settings.Mqtt.Site, settings.Mqtt.CameraId, profile)));
         // The audit chain beside the outbox (or at Privacy:AuditPath): anything that must be accountable appends to it.
         services.AddSingleton<IAuditLog>(_ => new AuditLogFile(settings.Privacy.ResolveAuditPath(settings.Storage.Path)));
-        services.AddSingleton(sp => OutboxSetup.Open(settings, sp.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeAgent.Storage.Outbox")));
+        services.AddSingleton<EvictionAuditor>();
+        services.AddSingleton(sp => OutboxSetup.Open(settings, sp.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeAgent.Storage.Outbox"),
+            sp.GetRequiredService<EvictionAuditor>()));
         services.AddSingleton<IOutbox>(sp => sp.GetRequiredService<SqliteOutbox>());
         services.AddSingleton(sp => new ReadRecorder(sp.GetRequiredService<Pseudonymiser>(), sp.GetRequiredService<IOutbox>(),
             KernelClock.Read, sp.GetRequiredService<ILogger<ReadRecorder>>()));

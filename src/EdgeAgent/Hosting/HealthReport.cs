@@ -22,6 +22,7 @@ public sealed record HealthReport(
     long EvictedUnsent,
     long Evictions,
     long PurgedDelivered,
+    long EvictionsAudited,
     DiskUsage? Disk,
     ClockState Clock,
     ForwarderStatus? Link,
@@ -72,6 +73,7 @@ public sealed record HealthReport(
             w.WriteNumber("evicted_unsent", EvictedUnsent);
             w.WriteNumber("evictions", Evictions);
             w.WriteNumber("purged_delivered", PurgedDelivered);
+            w.WriteNumber("evictions_audited", EvictionsAudited);
             w.WriteNumber("reads_recorded", ReadsRecorded);
             w.WriteEndObject();
 

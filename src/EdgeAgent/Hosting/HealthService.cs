@@ -23,6 +23,7 @@ public sealed partial class HealthService(
     TimeProvider time,
     IHostApplicationLifetime lifetime,
     SystemdNotifier notifier,
+    EvictionAuditor auditor,
     ILogger<HealthService> logger) : BackgroundService
 {
     private readonly Topics _topics = new(settings.Mqtt.Site, settings.Mqtt.CameraId);
@@ -45,7 +46,7 @@ public sealed partial class HealthService(
         _lastProcessed = processed;
         _lastAt = now;
         return new HealthReport(now, now - _started, snapshots, fps, outbox.GetStats(), outbox.LiveBytes(), outbox.Limits.MaxBytes,
-            outbox.EvictedUnsent, outbox.Evictions, outbox.PurgedDelivered, DiskSpace.Read(outbox.Path), KernelClock.Read(),
+            outbox.EvictedUnsent, outbox.Evictions, outbox.PurgedDelivered, auditor.Audited, DiskSpace.Read(outbox.Path), KernelClock.Read(),
             services.GetService<ForwarderService>()?.Forwarder.Status, !string.IsNullOrWhiteSpace(settings.Mqtt.TlsCaFile), recorder.Recorded);
     }
 
@@ -89,6 +90,7 @@ public sealed partial class HealthService(
         try
         {
             outbox.EnforceLimits();
+            auditor.Flush();
             HealthReport report = Build();
             Latest = report;
             bool sent = services.GetService<ForwarderService>()?.Forwarder.TryPublish(_topics.Health, report.ToJson(), retain: false) ?? false;

@@ -12,9 +12,10 @@ namespace EdgeAgent.Hosting;
 /// </summary>
 public static partial class OutboxSetup
 {
-    public static SqliteOutbox Open(AgentSettings settings, ILogger logger)
+    public static SqliteOutbox Open(AgentSettings settings, ILogger logger, EvictionAuditor auditor)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(auditor);
         SqliteOutbox outbox;
         try
         {
@@ -29,6 +30,8 @@ public static partial class OutboxSetup
         }
         outbox.Evicted += e => Log.Evicted(logger, e.Reason, e.UnsentEvicted, e.DeliveredPurged, e.FirstSeq ?? 0, e.LastSeq ?? 0,
             e.LiveBytesBefore, e.LiveBytesAfter);
+        outbox.Evicted += auditor.Record;
+        auditor.Outbox = outbox;
         try
         {
             outbox.Limits = new OutboxLimits
