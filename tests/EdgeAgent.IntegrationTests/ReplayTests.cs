@@ -55,11 +55,13 @@ public class ReplayTests(ReplayFixture replay) : IClassFixture<ReplayFixture>
     {
         JsonSchema read = await JsonSchema.FromFileAsync(Path.Combine(RepoPaths.Root, "contract", "v1", "read.schema.json"));
         JsonSchema status = await JsonSchema.FromFileAsync(Path.Combine(RepoPaths.Root, "contract", "v1", "status.schema.json"));
+        JsonSchema health = await JsonSchema.FromFileAsync(Path.Combine(RepoPaths.Root, "contract", "v1", "health.schema.json"));
         Assert.NotEmpty(replay.Reads);
         foreach (CapturedMessage message in replay.Messages)
         {
             JsonSchema schema = message.Topic.EndsWith("/read", StringComparison.Ordinal) ? read
                 : message.Topic.EndsWith("/status", StringComparison.Ordinal) ? status
+                : message.Topic.EndsWith("/health", StringComparison.Ordinal) ? health
                 : throw new Xunit.Sdk.XunitException($"unexpected topic {message.Topic}");
             var errors = schema.Validate(message.Text);
             Assert.True(errors.Count == 0, $"{message}: {string.Join("; ", errors)}");
