@@ -4,8 +4,9 @@
 #
 #   ./install.sh              packages + bridge + build + `edgeagent` on PATH
 #   ./install.sh --deps       only the Debian packages (what the test suite needs before `dotnet test`)
-#   ./install.sh --service    also the systemd service (see README "Installing on a unit")
-#   ./install.sh --uninstall  remove the command and service, keep data;  add --purge to remove data too
+#   ./install.sh --service    also the service: its user, /etc/edgeagent, /var/lib/edgeagent, the systemd
+#                             unit (enabled where systemd runs); then `edgeagent provision` (README "Installing on a unit")
+#   ./install.sh --uninstall  remove the command and service, keep settings, keys and data;  add --purge to remove them too
 set -euo pipefail
 
 cd "$(dirname "$(readlink -f "$0")")"
@@ -21,7 +22,7 @@ for arg in "$@"; do
     --service) SERVICE=1 ;;
     --uninstall) UNINSTALL=1 ;;
     --purge) PURGE=1 ;;
-    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "install.sh: unknown option '$arg' (see ./install.sh --help)" >&2; exit 2 ;;
   esac
 done
@@ -32,23 +33,24 @@ die() { echo "install.sh: $*" >&2; exit 1; }
 if [ "$(id -u)" -eq 0 ]; then
   SUDO=""
   PREFIX=${EDGEAGENT_PREFIX:-/opt/edgeagent}
-  BIN_DIR=/usr/local/bin
+  BIN_DIR=${EDGEAGENT_BIN_DIR:-/usr/local/bin}
 else
   command -v sudo >/dev/null 2>&1 && SUDO="sudo" || SUDO=""
   PREFIX=${EDGEAGENT_PREFIX:-$HOME/.local/share/edgeagent}
-  BIN_DIR=$HOME/.local/bin
+  BIN_DIR=${EDGEAGENT_BIN_DIR:-$HOME/.local/bin}
 fi
 
 # ---- Debian packages ------------------------------------------------------------------------------
 # OpenCV (the bridge's build and run time), Tesseract + English model, Mosquitto broker/clients/library,
-# FFmpeg (decoding, sample generation), socat (serial tests), fonts (sample generation), build tools.
+# FFmpeg (decoding, sample generation), socat (serial tests), fonts (sample generation), build tools,
+# systemd (the service manager the unit is for; systemd-analyze checks the unit in the tests).
 PACKAGES=(
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-videoio-dev
   libopencv-objdetect-dev libopencv-ml-dev opencv-data
   libtesseract5 tesseract-ocr-eng
   mosquitto mosquitto-clients libmosquitto1
   ffmpeg socat fonts-dejavu-core fonts-dejavu-extra
-  cmake g++ make openssl ca-certificates tzdata procps libsystemd0 sqlite3
+  cmake g++ make openssl ca-certificates tzdata procps libsystemd0 sqlite3 systemd
 )
 
 install_packages() {
@@ -121,31 +123,26 @@ install_command() {
 
 # ---- the service (systemd) ------------------------------------------------------------------------
 install_service() {
-  if ! command -v systemctl >/dev/null 2>&1 || [ ! -d /run/systemd/system ]; then
-    say "systemd is not running on this machine: the service was not installed."
-    say "the agent is installed and runs in the foreground with: edgeagent run --config /etc/edgeagent/appsettings.json"
-    return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    say "--service needs root (a system user, /etc/edgeagent, /var/lib/edgeagent, a systemd unit): run sudo ./install.sh --service"
+    say "the agent is installed for you and runs in the foreground with: $BIN_DIR/edgeagent run --config FILE"
+    exit 1
   fi
-  [ "$(id -u)" -eq 0 ] || die "--service needs root"
-  bash "$REPO/deploy/install-service.sh" "$PREFIX" "$BIN_DIR"
+  bash "$REPO/deploy/install-service.sh" install "$BIN_DIR" "$PREFIX/app"
 }
 
 uninstall() {
-  if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ] && [ -f /etc/systemd/system/edgeagent.service ]; then
-    $SUDO systemctl disable --now edgeagent >/dev/null 2>&1 || true
-    $SUDO rm -f /etc/systemd/system/edgeagent.service
-    $SUDO systemctl daemon-reload || true
-    say "removed the edgeagent service"
+  local root=${EDGEAGENT_ROOT:-}
+  if [ -e "$root/etc/systemd/system/edgeagent.service" ] || [ -e "$root/etc/edgeagent" ] || [ -e "$root/var/lib/edgeagent" ]; then
+    if [ "$(id -u)" -eq 0 ] || [ -n "$SUDO" ]; then
+      $SUDO env EDGEAGENT_ROOT="$root" bash "$REPO/deploy/install-service.sh" uninstall $([ "$PURGE" -eq 1 ] && echo --purge)
+    else
+      say "the service's files need root to remove: run sudo ./install.sh --uninstall"
+    fi
   fi
   $SUDO rm -f "$BIN_DIR/edgeagent"
   $SUDO rm -rf "$PREFIX"
   say "removed the edgeagent command and $PREFIX"
-  if [ "$PURGE" -eq 1 ]; then
-    $SUDO rm -rf /var/lib/edgeagent /etc/edgeagent
-    say "purged /var/lib/edgeagent and /etc/edgeagent"
-  else
-    say "kept /var/lib/edgeagent and /etc/edgeagent (add --purge to remove them)"
-  fi
 }
 
 if [ "$UNINSTALL" -eq 1 ]; then uninstall; exit 0; fi

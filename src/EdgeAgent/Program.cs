@@ -16,6 +16,8 @@ var root = new RootCommand("EdgeAgent: reads number plates on the camera box and
     KeyCommands.Hash(),
     AuditCommands.Audit(settingArgs),
     PolicyCommands.Policy(settingArgs),
+    ProvisionCommand.Create(),
+    DoctorCommand.Create(settingArgs),
 };
 root.Options.Add(AgentCommands.ConfigOption);
 return await root.Parse(commandArgs).InvokeAsync().ConfigureAwait(false);

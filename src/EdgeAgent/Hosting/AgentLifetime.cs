@@ -14,6 +14,8 @@ public static class ExitCodes
     public const int NotDrained = 4;
     /// <summary>A check failed: the audit chain is broken, or a policy's signature is missing or invalid.</summary>
     public const int VerificationFailed = 5;
+    /// <summary>At least one `edgeagent doctor` check failed (each failed line says the fix).</summary>
+    public const int DoctorFailed = 6;
     /// <summary>An unexpected failure; the log has the details.</summary>
     public const int Failed = 1;
 }

@@ -23,9 +23,11 @@ public sealed class CommandProgress
     }
 
     /// <summary>A new bar. A total of 0 or less means "unknown": a spinner, and plain lines every few seconds.</summary>
-    public ProgressItem Add(string description, double total)
+    /// <param name="terminalOnly">Draw it on a terminal only; in plain output it writes nothing (for short waits
+    /// whose result gets its own line anyway).</param>
+    public ProgressItem Add(string description, double total, bool terminalOnly = false)
     {
-        if (_context is null) return new ProgressItem(description, total, null, new PlainProgressWriter(_title, _writer));
+        if (_context is null) return new ProgressItem(description, total, null, terminalOnly ? null : new PlainProgressWriter(_title, _writer));
         ProgressTask task = _context.AddTask(Markup.Escape(description), autoStart: true, maxValue: total > 0 ? total : UnknownTotal);
         task.IsIndeterminate = total <= 0;
         return new ProgressItem(description, total, task, null);

@@ -1,0 +1,50 @@
+using Microsoft.Data.Sqlite;
+
+using EdgeAgent.Cli.Output;
+using EdgeAgent.Ocr.Tesseract;
+using EdgeAgent.Transport.Mosquitto;
+using EdgeAgent.Vision.Native;
+
+namespace EdgeAgent.Cli.Doctor;
+
+/// <summary>Every native library the agent binds loads, through the same loaders the agent uses.</summary>
+public sealed class NativeLibrariesCheck : IDoctorCheck
+{
+    public string Name => "native libraries";
+
+    public Task<CheckResult> RunAsync(DoctorContext context, CommandProgress progress, CancellationToken cancellation)
+    {
+        var loaded = new List<string>();
+        var failed = new List<string>();
+        Try("OpenCV bridge", () =>
+        {
+            VisionNative.EnsureLoaded();
+            return "libedgeagent_vision";
+        });
+        Try("Tesseract", () => "Tesseract " + TesseractLibrary.Version());
+        Try("libmosquitto", () => "libmosquitto " + MosquittoLibrary.Version());
+        Try("SQLite", () =>
+        {
+            using var connection = new SqliteConnection("Data Source=:memory:");
+            connection.Open();
+            return "SQLite " + connection.ServerVersion;
+        });
+        return Task.FromResult(failed.Count == 0
+            ? CheckResult.Pass(Name, string.Join(", ", loaded))
+            : CheckResult.Fail(Name, string.Join("; ", failed),
+                "install the Debian packages and rebuild the bridge: sudo ./install.sh (OpenCV, libtesseract5, libmosquitto1)"));
+
+        void Try(string what, Func<string> load)
+        {
+            try
+            {
+                loaded.Add(load());
+            }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException
+                                          or VisionException or TesseractException or InvalidOperationException or TypeInitializationException)
+            {
+                failed.Add($"{what} did not load: {e.Message}");
+            }
+        }
+    }
+}
