@@ -76,6 +76,40 @@ public class DoctorTests
         Assert.Contains(lines, l => l.StartsWith("PASS broker", StringComparison.Ordinal));
     }
 
+    [Fact, Trait("Category", "Integration")]
+    public async Task Doctor_TlsBrokerWithClientCertificate_ConnectsAsTheUnit_ProvisionRefusesAnotherKey()
+    {
+        using var dir = new TempDirectory("edgeagent-doctor");
+        using var pki = new FaultTests.OpensslPki();
+        await using var broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions { Tls = pki.Broker() });
+        string[] provision =
+        [
+            "provision", "--site", "pole-17", "--camera", "north", "--profile", "anpr-1080p-ir", "--broker", $"127.0.0.1:{broker.TlsPort}",
+            "--source", SampleTruth.BundledSample, "--ca", pki.CaFile, "--cert", pki.ClientCert, "--key", pki.ClientKey,
+            "--config-dir", dir.File("etc"), "--data-dir", dir.File("data"), "--user", Environment.UserName,
+        ];
+        AgentRun provisioned = await AgentProcess.RunAsync(provision, TimeSpan.FromMinutes(1));
+        Assert.True(provisioned.ExitCode == 0, provisioned.ToString());
+        Assert.Equal("0600", Shell.Octal(dir.File("etc/tls/client.key")));
+
+        AgentRun run = await Doctor(dir.File("etc/appsettings.json"), "--skip", "camera", "--skip", "clock");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains($"PASS broker            127.0.0.1:{broker.TlsPort} accepted the connection (TLS, server verified, client certificate)", run.Output, StringComparison.Ordinal);
+        Assert.Contains("TLS client key 0600", run.Output, StringComparison.Ordinal);
+
+        // Another key for this unit is a replaced secret: refused without --force, the installed one untouched.
+        using var other = new FaultTests.OpensslPki();
+        byte[] installed = await File.ReadAllBytesAsync(dir.File("etc/tls/client.key"));
+        string[] again = [.. provision];
+        again[Array.IndexOf(again, "--key") + 1] = other.ClientKey;
+        again[Array.IndexOf(again, "--cert") + 1] = other.ClientCert;
+        again[Array.IndexOf(again, "--ca") + 1] = other.CaFile;
+        AgentRun refused = await AgentProcess.RunAsync(again, TimeSpan.FromMinutes(1));
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("already holds a different TLS client key", refused.Errors, StringComparison.Ordinal);
+        Assert.Equal(installed, await File.ReadAllBytesAsync(dir.File("etc/tls/client.key")));
+    }
+
     private static Task<AgentRun> Doctor(string config, params string[] extra) =>
         AgentProcess.RunAsync(["doctor", "--config", config, "--user", Environment.UserName, .. extra], TimeSpan.FromMinutes(2));
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 
 using EdgeAgent.Cli.Output;
+using EdgeAgent.Hosting;
 using EdgeAgent.Settings;
 using EdgeAgent.Transport.Mosquitto;
 
@@ -31,7 +32,9 @@ public sealed class BrokerCheck : IDoctorCheck
                 // Its own id: the service's id would make the broker drop the running agent's session.
                 ClientId = $"edgeagent-doctor-{mqtt.Site}-{mqtt.CameraId}-{Environment.ProcessId}",
                 ConnectTimeout = context.Timeout,
-                // PENDING-RELIABILITY: Tls = LinkSecurity.Tls(mqtt), Username, Password = LinkSecurity.Password(mqtt)
+                Tls = LinkSecurity.Tls(mqtt),
+                Username = string.IsNullOrWhiteSpace(mqtt.Username) ? null : mqtt.Username,
+                Password = LinkSecurity.Password(mqtt),
             };
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or Core.Configuration.ConfigurationProblemException)

@@ -7,34 +7,40 @@ using EdgeAgent.Settings;
 
 namespace EdgeAgent.Cli.Doctor;
 
-/// <summary>The outbox's filesystem has room for a long outage's backlog.</summary>
+/// <summary>
+/// The outbox's filesystem has room for the outbox to grow to its cap (Storage:MaxBytes, what a long outage
+/// fills) and still leave Storage:MinFreeBytes, the free space the agent keeps for the rest of the box.
+/// </summary>
 public sealed class DiskSpaceCheck : IDoctorCheck
 {
-    /// <summary>Below this the outbox cannot hold a day's reads through an outage.</summary>
-    public const long MinimumFreeBytes = 256L * 1024 * 1024;
+    /// <summary>The room wanted when the outbox has no cap.</summary>
+    public const long UncappedRoom = 256L * 1024 * 1024;
 
     public string Name => "disk space";
 
     public Task<CheckResult> RunAsync(DoctorContext context, CommandProgress progress, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(context);
-        string path = context.Settings.Storage.Path;
-        if (string.IsNullOrWhiteSpace(path))
+        StorageSettings storage = context.Settings.Storage;
+        if (string.IsNullOrWhiteSpace(storage.Path))
             return Task.FromResult(CheckResult.Fail(Name, "Storage:Path is not set", "edgeagent provision (sets it to /var/lib/edgeagent/outbox.db)"));
-        // The outbox's folder may not exist before the first start: look at the nearest folder that does.
-        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        while (folder is not null && !Directory.Exists(folder)) folder = Path.GetDirectoryName(folder);
-        var drive = new DriveInfo(folder ?? "/");
-        long free = drive.AvailableFreeSpace, total = drive.TotalSize;
+        string folder = Path.GetDirectoryName(Path.GetFullPath(storage.Path))!;
+        if (DiskSpace.Read(storage.Path) is not { } disk)
+            return Task.FromResult(CheckResult.Fail(Name, $"the filesystem of {folder} cannot be examined", $"check that {folder} (or a parent) exists"));
+        long used = new[] { "", "-wal", "-shm" }.Select(suffix => storage.Path + suffix).Where(File.Exists).Sum(f => new FileInfo(f).Length);
+        long room = storage.MaxBytes > 0 ? Math.Max(0, storage.MaxBytes - used) : UncappedRoom;
+        long needed = room + storage.MinFreeBytes;
         string detail = string.Create(CultureInfo.InvariantCulture,
-            $"{Gib(free)} free of {Gib(total)} for {Path.GetDirectoryName(Path.GetFullPath(path))}");
-        return Task.FromResult(free >= MinimumFreeBytes
+            $"{Size(disk.FreeBytes)} free of {Size(disk.TotalBytes)} for {folder}; the outbox ({Size(used)} now) may grow by {Size(room)} and {Size(storage.MinFreeBytes)} stays free");
+        return Task.FromResult(disk.FreeBytes >= needed
             ? CheckResult.Pass(Name, detail)
-            : CheckResult.Fail(Name, $"{detail}, less than {Gib(MinimumFreeBytes)}",
-                "free space on that filesystem (old logs, core dumps) or give the outbox a larger partition"));
+            : CheckResult.Fail(Name, $"{detail}: {Size(needed - disk.FreeBytes)} short",
+                "free space on that filesystem (old logs, core dumps), give the outbox a larger partition, or lower Storage:MaxBytes"));
     }
 
-    private static string Gib(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024 * 1024):0.0#} GiB");
+    private static string Size(long bytes) => bytes >= 1L << 30
+        ? string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 30):0.0#} GiB")
+        : string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 20):0.#} MiB");
 }
 
 /// <summary>
@@ -100,12 +106,10 @@ public sealed class KeyFilesCheck(string serviceUser, string? settingsFile) : ID
         }
     }
 
-    // The TLS key and the MQTT password file, when configured (settings added by the secure-link work).
     private static IEnumerable<(string What, string File)> SecretFiles(AgentSettings s)
     {
-        foreach (var (what, property) in new[] { ("TLS client key", "TlsKeyFile"), ("MQTT password file", "PasswordFile") })
-            if (typeof(MqttSettings).GetProperty(property)?.GetValue(s.Mqtt) is string { Length: > 0 } file)
-                yield return (what, file);
+        if (!string.IsNullOrWhiteSpace(s.Mqtt.TlsKeyFile)) yield return ("TLS client key", s.Mqtt.TlsKeyFile);
+        if (!string.IsNullOrWhiteSpace(s.Mqtt.PasswordFile)) yield return ("MQTT password file", s.Mqtt.PasswordFile);
     }
 
     private static string? ProfilePath(DoctorContext context) =>

@@ -125,13 +125,19 @@ public sealed class Provisioner(string profilesFolder, TextWriter output)
         if (problems.Count > 0) return;
         if (r.CaFile is not null)
         {
+            var authorities = new X509Certificate2Collection();
             try
             {
-                using X509Certificate2 ca = X509Certificate2.CreateFromPemFile(r.CaFile);
+                authorities.ImportFromPemFile(r.CaFile);
+                if (authorities.Count == 0) problems.Add($"--ca {r.CaFile} holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
             }
             catch (CryptographicException e)
             {
                 problems.Add($"--ca {r.CaFile} is not a PEM certificate: {e.Message}");
+            }
+            finally
+            {
+                foreach (X509Certificate2 c in authorities) c.Dispose();
             }
         }
         if (r.CertFile is not null && r.KeyFile is not null)
