@@ -1,0 +1,67 @@
+using BenchmarkDotNet.Attributes;
+
+using EdgeAgent.Core.Frames;
+using EdgeAgent.Core.Plates;
+using EdgeAgent.Core.Ports;
+using EdgeAgent.Ocr;
+using EdgeAgent.Ocr.Grammar;
+using EdgeAgent.Vision;
+
+namespace EdgeAgent.Benchmarks;
+
+/// <summary>Finding plates in a 1080p frame, in the profile's region and plate-height range.</summary>
+[MemoryDiagnoser]
+public class FinderBenchmarks
+{
+    private readonly PlateCandidate[] _candidates = new PlateCandidate[8];
+    private OpenCvPlateFinder _finder = null!;
+    private Frame _plate = null!;
+    private Frame _empty = null!;
+    private FindRegion _region;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _finder = new OpenCvPlateFinder();
+        _plate = SampleFrames.Decode(SampleFrames.WithPlate);
+        _empty = SampleFrames.Decode(SampleFrames.EmptyRoad);
+        _region = SampleFrames.Region;
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _finder.Dispose();
+
+    [Benchmark(Baseline = true)]
+    public int FindInFrameWithPlate() => _finder.Find(_plate.GrayImage, _region, _candidates);
+
+    [Benchmark]
+    public int FindInEmptyRoad() => _finder.Find(_empty.GrayImage, _region, _candidates);
+}
+
+/// <summary>Reading the best candidate of a frame with a plate (preparation, OCR, grammar).</summary>
+[MemoryDiagnoser]
+public class OcrBenchmarks
+{
+    private TesseractPlateReader _reader = null!;
+    private Frame _frame = null!;
+    private PlateCandidate _candidate;
+    private PlateText _text;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _frame = SampleFrames.Decode(SampleFrames.WithPlate);
+        using var finder = new OpenCvPlateFinder();
+        var candidates = new PlateCandidate[8];
+        if (finder.Find(_frame.GrayImage, SampleFrames.Region, candidates) == 0)
+            throw new InvalidOperationException($"no plate found in frame {SampleFrames.WithPlate} of the sample");
+        _candidate = candidates[0];
+        _reader = new TesseractPlateReader(new PlateGrammar(GrammarScope.Auto));
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _reader.Dispose();
+
+    [Benchmark]
+    public bool ReadCandidate() => _reader.TryRead(_frame.GrayImage, _candidate, ref _text);
+}
