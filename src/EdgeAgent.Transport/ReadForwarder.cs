@@ -41,6 +41,7 @@ public sealed partial class ReadForwarder : IAsyncDisposable
 
     // Loop state: touched only by the loop.
     private readonly Dictionary<int, long> _inFlight = [];   // mid -> outbox seq
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _readTopics = new(StringComparer.Ordinal);
     private readonly DrainRateLimiter _drain;
     private long _cursor;                 // highest seq published on this connection
     private long _backlogEnd;             // newest seq committed when this connection came up: up to it is historical
@@ -214,7 +215,7 @@ public sealed partial class ReadForwarder : IAsyncDisposable
             int mid;
             try
             {
-                mid = _client.Publish(_topics.Read, payload, qos: 1, retain: false);
+                mid = _client.Publish(ReadTopic(entry.Event.Camera), payload, qos: 1, retain: false);
             }
             catch (BrokerUnavailableException)
             {
@@ -227,6 +228,11 @@ public sealed partial class ReadForwarder : IAsyncDisposable
         Volatile.Write(ref _inFlightCount, _inFlight.Count);
         return TimeSpan.MaxValue;
     }
+
+    // Several cameras share this connection (Camera:Sources): each read goes to its own camera's topic.
+    private string ReadTopic(string camera) =>
+        string.IsNullOrEmpty(camera) || camera == _topics.Camera ? _topics.Read
+        : _readTopics.GetOrAdd(camera, static (c, topics) => (topics with { Camera = c }).Read, _topics);
 
     private async Task WaitForWakeAsync(TimeSpan wait, TimeProvider clock, CancellationToken cancellationToken)
     {

@@ -48,6 +48,37 @@ public partial class BenchTests
     }
 
     [Fact]
+    public async Task Bench_TwoCameras_EachLoopPublishesOnItsOwnTopicThroughOneConnection()
+    {
+        using var dir = new TempDirectory("edgeagent-bench");
+        string clip = await CutClipAsync(dir, frames: 130);
+        string json = dir.File("bench.json");
+        await using var broker = await MosquittoBroker.StartAsync();
+        await using var capture = await MqttCapture.StartAsync(broker, "anpr/v1/#");
+
+        AgentRun run = await AgentProcess.RunAsync(
+            ["bench", clip, "--cameras", "2", "--warmup", "30", "--json", json, $"--Mqtt:Host={broker.Host}", $"--Mqtt:Port={broker.Port}"],
+            TimeSpan.FromMinutes(5));
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        using JsonDocument doc = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        Assert.Equal(2, doc.RootElement.GetProperty("cameras").GetInt32());
+        Assert.Equal(2 * 130 - 30, doc.RootElement.GetProperty("frames").GetInt64());   // the total of both loops
+        long reads = doc.RootElement.GetProperty("reads").GetInt64();
+        var messages = await capture.WaitForAsync(all => all.Count(m => m.Topic.EndsWith("/read", StringComparison.Ordinal)) >= reads, TimeSpan.FromSeconds(10));
+        var byCamera = messages.Where(m => m.Topic.EndsWith("/read", StringComparison.Ordinal))
+            .GroupBy(m => m.Topic).ToDictionary(g => g.Key, g => g.ToList());
+        // The same clip on both cameras: the same number of reads on each camera's topic, each naming its camera.
+        Assert.Equal(["anpr/v1/demo-site/cam-01/read", "anpr/v1/demo-site/cam-02/read"], byCamera.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(byCamera["anpr/v1/demo-site/cam-01/read"].Count, byCamera["anpr/v1/demo-site/cam-02/read"].Count);
+        foreach (var (topic, reads1) in byCamera)
+            Assert.All(reads1, m => Assert.Equal(topic.Split('/')[3], ReplayFixture.Field(m, "camera")));
+        // One connection: the unit's status (birth and orderly stop) only on the unit's own topic.
+        Assert.All(messages.Where(m => m.Topic.EndsWith("/status", StringComparison.Ordinal)),
+            m => Assert.Equal("anpr/v1/demo-site/cam-01/status", m.Topic));
+    }
+
+    [Fact]
     public async Task Bench_MissingVideo_ExitsWithSourceFailed()
     {
         using var dir = new TempDirectory("edgeagent-bench");

@@ -108,7 +108,7 @@ public static class BenchRunner
                 TrackMsPerFrame = window.MsPerFrame(c.TrackTicks),
                 CandidatesPerFrame = window.Frames > 0 ? (double)c.Candidates / window.Frames : 0,
                 ReadAttemptsPerFrame = window.Frames > 0 ? (double)c.ReadAttempts / window.Frames : 0,
-                Dropped = camera.Runner?.FramesDropped ?? 0,
+                Dropped = camera.Runners.Values.Sum(r => r.FramesDropped),
                 Reads = recorder.Recorded,
                 ReadLatencyMsP50 = latencyP50,
                 ReadLatencyMsP99 = latencyP99,
@@ -151,9 +151,10 @@ public static class BenchRunner
         var modeDefaults = new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning" };
         IConfigurationRoot configuration = SettingsLoader.Build(settingArgs, configFile?.FullName, modeDefaults);
         AgentSettings settings = SettingsLoader.Bind(configuration);
-        if (options.Cameras > 1)
-            throw new ConfigurationProblemException("--cameras", "several cameras are not supported yet");
-        settings.Camera.Source = video;
+        // Several cameras are the same video played by as many frame loops at once (cam-01, cam-02, ...).
+        settings.Camera.Source = options.Cameras == 1 ? video : "";
+        settings.Camera.Sources = options.Cameras == 1 ? []
+            : [.. Enumerable.Range(1, options.Cameras).Select(i => new CameraSourceSettings { Id = $"cam-{i:00}", Source = video })];
         if (string.IsNullOrWhiteSpace(settings.Storage.Path)) settings.Storage.Path = Path.Combine(folder, "outbox.db");
         if (options.NoMqtt) settings.Mqtt.Host = "";
         HardwareProfile profile = SettingsValidator.Validate(settings, AgentMode.Replay, AgentPaths.HardwareProfiles);

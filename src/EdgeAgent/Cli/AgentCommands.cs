@@ -44,7 +44,12 @@ public static class AgentCommands
             // On a terminal the progress bars replace the log lines (warnings and errors still show).
             var output = CommandOutput.ForConsole();
             return StartAsync(AgentMode.Replay, settingArgs, parse.GetValue(ConfigOption),
-                s => s.Camera.Source = file.FullName,
+                s =>
+                {
+                    // The video replaces whatever cameras the settings name.
+                    s.Camera.Source = file.FullName;
+                    s.Camera.Sources.Clear();
+                },
                 new CameraRunSettings { Finite = true, Realtime = parse.GetValue(realtime), DrainTimeout = TimeSpan.FromSeconds(parse.GetValue(drain)) },
                 cancellation, new ReplayProgress(output, file.FullName), quietLogs: output.IsTerminal);
         });

@@ -18,6 +18,7 @@ public static class DemoRunner
         {
             var (configuration, settings) = AgentCommands.LoadSettings(AgentMode.Demo, settingArgs, configFile);
             settings.Camera.Source = AgentPaths.BundledSample;
+            settings.Camera.Sources.Clear();
             if (!File.Exists(settings.Camera.Source))
                 throw new ConfigurationProblemException("demo", $"the bundled sample {settings.Camera.Source} is missing: reinstall with ./install.sh");
             if (string.IsNullOrWhiteSpace(settings.Mqtt.Host))

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -22,8 +24,9 @@ public sealed record CameraRunSettings
 }
 
 /// <summary>
-/// Opens the camera and runs its frame loop. A live source that fails is reopened with backoff; a
-/// recorded file is played once, then the reads are drained and the agent stops with an exit code.
+/// Opens each camera (Camera:Source, or every one of Camera:Sources) and runs its frame loop. A live source
+/// that fails is reopened with backoff; recorded files are played once, then the reads are drained and the
+/// agent stops with an exit code.
 /// </summary>
 public sealed partial class CameraService(
     AgentSettings settings,
@@ -37,41 +40,63 @@ public sealed partial class CameraService(
     IEnumerable<IDrainable> drainables,
     CameraStateTracker states) : BackgroundService
 {
-    public CameraRunner? Runner { get; private set; }
+    private readonly ConcurrentDictionary<string, CameraRunner> _runners = new(StringComparer.Ordinal);
+
+    /// <summary>The first camera's current loop (with one camera, its only one).</summary>
+    public CameraRunner? Runner => Runners.Count == 0 ? null : _runners.GetValueOrDefault(CameraIds[0]);
+
+    /// <summary>Each camera's current loop, by camera id.</summary>
+    public IReadOnlyDictionary<string, CameraRunner> Runners => _runners;
+
+    private IReadOnlyList<string> CameraIds => [.. settings.Camera.EffectiveSources(settings.Mqtt.CameraId).Select(c => c.Id)];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // The frame loop runs on its own threads; let the host finish starting first.
+        // The frame loops run on their own threads; let the host finish starting first.
         await Task.Yield();
-        string uri = settings.Camera.Source;
+        // One loop per camera, side by side; they share the recorder (outbox) and the forwarder (MQTT).
+        IReadOnlyList<CameraSourceSettings> cameras = settings.Camera.EffectiveSources(settings.Mqtt.CameraId);
+        bool[] played = await Task.WhenAll(cameras.Select(camera => RunCameraAsync(camera, stoppingToken))).ConfigureAwait(false);
+        // A finite run finishes once every file has played to its end; a failed one has stopped the agent already.
+        if (!run.Finite || !played.All(p => p)) return;
+        try
+        {
+            await FinishAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopped while draining: the reads stay in the outbox for the next run.
+        }
+    }
+
+    // One camera: reopened with backoff when live, played once when a file. True when a file played to its end.
+    private async Task<bool> RunCameraAsync(CameraSourceSettings camera, CancellationToken stoppingToken)
+    {
+        string uri = camera.Source;
         int attempt = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                states.Opening(settings.Mqtt.CameraId);
-                await RunOnceAsync(uri, stoppingToken).ConfigureAwait(false);
-                states.RunEnded(settings.Mqtt.CameraId, run.Finite ? CameraState.Ended : CameraState.Opening, null);
-                if (run.Finite)
-                {
-                    await FinishAsync(stoppingToken).ConfigureAwait(false);
-                    return;
-                }
+                states.Opening(camera.Id);
+                await RunOnceAsync(camera, stoppingToken).ConfigureAwait(false);
+                states.RunEnded(camera.Id, run.Finite ? CameraState.Ended : CameraState.Opening, null);
+                if (run.Finite) return true;
                 attempt = 0;  // a live stream that ended cleanly: reopen at once
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                states.RunEnded(settings.Mqtt.CameraId, CameraState.Ended, null);
-                return;
+                states.RunEnded(camera.Id, CameraState.Ended, null);
+                return false;
             }
             catch (FrameSourceException e)
             {
                 Log.SourceFailed(logger, SourceNames.Redact(uri), e.Message);
-                states.RunEnded(settings.Mqtt.CameraId, run.Finite ? CameraState.Failed : CameraState.Reopening, e.Message);
+                states.RunEnded(camera.Id, run.Finite ? CameraState.Failed : CameraState.Reopening, e.Message);
                 if (run.Finite)
                 {
                     lifetime.Stop(ExitCodes.SourceFailed);
-                    return;
+                    return false;
                 }
                 TimeSpan delay = Backoff(++attempt);
                 Log.Reopening(logger, SourceNames.Redact(uri), delay.TotalSeconds);
@@ -79,16 +104,18 @@ public sealed partial class CameraService(
             }
             catch (Exception e)
             {
-                states.RunEnded(settings.Mqtt.CameraId, CameraState.Failed, e.Message);
+                states.RunEnded(camera.Id, CameraState.Failed, e.Message);
                 Log.Crashed(logger, e);
                 lifetime.Stop(ExitCodes.Failed);
-                return;
+                return false;
             }
         }
+        return false;
     }
 
-    private async Task RunOnceAsync(string uri, CancellationToken stoppingToken)
+    private async Task RunOnceAsync(CameraSourceSettings camera, CancellationToken stoppingToken)
     {
+        string uri = camera.Source;
         using VideoFrameSource source = VideoFrameSource.Open(uri);
         FrameSourceInfo info = source.Info;
         var profile = pipelines.Profile;
@@ -97,16 +124,17 @@ public sealed partial class CameraService(
                 $"source {uri} delivers {info.Width}x{info.Height} but hardware profile '{profile.Name}' expects {profile.Width}x{profile.Height}: " +
                 "choose the matching profile with --Camera:Profile=<name> or fix the camera's stream settings");
         Log.SourceOpened(logger, SourceNames.Redact(uri), info.Width, info.Height, info.Fps, info.IsLive ? "live" : $"{info.FrameCount} frames");
-        var (pipeline, resources) = pipelines.Create(settings.Mqtt.CameraId);
+        var (pipeline, resources) = pipelines.Create(camera.Id);
         using (resources)
         {
-            Runner = new CameraRunner(source, pipeline, recorder, time, new CameraRunOptions { Realtime = run.Realtime, Meter = run.Meter });
-            states.Streaming(settings.Mqtt.CameraId, Runner, info.IsLive);
+            var runner = new CameraRunner(source, pipeline, recorder, time, new CameraRunOptions { Realtime = run.Realtime, Meter = run.Meter });
+            _runners[camera.Id] = runner;
+            states.Streaming(camera.Id, runner, info.IsLive);
             long started = time.GetTimestamp();
-            await Runner.RunAsync(stoppingToken).ConfigureAwait(false);
+            await runner.RunAsync(stoppingToken).ConfigureAwait(false);
             TimeSpan elapsed = time.GetElapsedTime(started);
             Log.SourceEnded(logger, SourceNames.Redact(uri), pipeline.FramesProcessed, elapsed.TotalSeconds,
-                pipeline.FramesProcessed / Math.Max(0.001, elapsed.TotalSeconds), Runner.FramesDropped, recorder.Pending + recorder.Recorded);
+                pipeline.FramesProcessed / Math.Max(0.001, elapsed.TotalSeconds), runner.FramesDropped, recorder.Pending + recorder.Recorded);
         }
     }
 

@@ -21,6 +21,26 @@ public sealed class CameraSettings
 
     /// <summary>A hardware profile name (hardware-profiles/NAME.json) or a path to a profile file.</summary>
     public string Profile { get; set; } = "anpr-1080p-ir";
+
+    /// <summary>
+    /// Several cameras on one box: each its own frame loop, all sharing the outbox and the MQTT connection.
+    /// Empty: the one camera of <see cref="Source"/>, named by Mqtt:CameraId.
+    /// </summary>
+    public List<CameraSourceSettings> Sources { get; set; } = [];
+
+    /// <summary>The cameras to run: <see cref="Sources"/>, or the single <see cref="Source"/> named <paramref name="singleCameraId"/>.</summary>
+    public IReadOnlyList<CameraSourceSettings> EffectiveSources(string singleCameraId) =>
+        Sources.Count > 0 ? Sources : [new CameraSourceSettings { Id = singleCameraId, Source = Source }];
+}
+
+/// <summary>One camera of Camera:Sources.</summary>
+public sealed class CameraSourceSettings
+{
+    /// <summary>The camera's id: its topic level (anpr/v1/{site}/{id}/read) and the `camera` field of its reads.</summary>
+    public string Id { get; set; } = "";
+
+    /// <summary>As Camera:Source: a video file, rtsp:// or http(s):// URL, /dev/videoN or v4l2:N.</summary>
+    public string Source { get; set; } = "";
 }
 
 public sealed class MqttSettings

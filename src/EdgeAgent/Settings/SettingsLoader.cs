@@ -61,7 +61,7 @@ public static class SettingsLoader
         return settings;
     }
 
-    // Every setting is a scalar (text or number), so binding is: find the property, convert the value.
+    // Every setting is a scalar (text or number) or a list of small objects: find the property, convert the value.
     private static void BindSection(IConfiguration configuration, string name, object target, List<string> problems)
     {
         foreach (IConfigurationSection child in configuration.GetSection(name).GetChildren())
@@ -73,6 +73,7 @@ public static class SettingsLoader
                 problems.Add($"{name}:{child.Key} is not a setting (known keys in {name}: {known})");
                 continue;
             }
+            if (ListElementType(property.PropertyType) is { } element && !UnknownKeysInList(name, child, element, problems)) continue;
             try
             {
                 property.SetValue(target, child.Get(property.PropertyType));
@@ -83,6 +84,24 @@ public static class SettingsLoader
             }
         }
     }
+
+    // A list of small objects (Camera:Sources): a misspelt key inside an item is a problem like any other.
+    private static bool UnknownKeysInList(string section, IConfigurationSection list, Type element, List<string> problems)
+    {
+        bool clean = true;
+        foreach (IConfigurationSection item in list.GetChildren())
+        foreach (IConfigurationSection key in item.GetChildren())
+        {
+            if (element.GetProperty(key.Key, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase) is not null) continue;
+            string known = string.Join(", ", element.GetProperties().Select(p => p.Name));
+            problems.Add($"{section}:{list.Key}:{item.Key}:{key.Key} is not a setting (known keys in each of {section}:{list.Key}: {known})");
+            clean = false;
+        }
+        return clean;
+    }
+
+    private static Type? ListElementType(Type type) =>
+        type.IsGenericType && type.GetGenericTypeDefinition() == typeof(List<>) && type.GetGenericArguments()[0] is { IsClass: true } e && e != typeof(string) ? e : null;
 
     private static string Describe(Type type) => type == typeof(int) || type == typeof(long) ? "whole number" : type == typeof(double) ? "number" : type == typeof(bool) ? "true/false" : type.Name;
 }

@@ -24,8 +24,9 @@ public static class SettingsValidator
     public static HardwareProfile Validate(AgentSettings s, AgentMode mode, string profilesFolder)
     {
         var problems = new List<string>();
-        if (mode == AgentMode.Run && string.IsNullOrWhiteSpace(s.Camera.Source))
-            problems.Add("Camera:Source is empty: set the camera (rtsp://..., /dev/video0 or a video file)");
+        if (mode == AgentMode.Run && string.IsNullOrWhiteSpace(s.Camera.Source) && s.Camera.Sources.Count == 0)
+            problems.Add("Camera:Source is empty: set the camera (rtsp://..., /dev/video0 or a video file), or several in Camera:Sources");
+        CheckSources(s, problems);
 
         HardwareProfile? profile = null;
         try
@@ -96,6 +97,30 @@ public static class SettingsValidator
         if (problems.Count > 0) throw new ConfigurationProblemException("settings", problems);
         return profile!;
     }
+
+    // Camera:Sources: each camera named (a valid, distinct topic level) and given a source; not mixed with Camera:Source.
+    private static void CheckSources(AgentSettings s, List<string> problems)
+    {
+        if (s.Camera.Sources.Count == 0) return;
+        if (!string.IsNullOrWhiteSpace(s.Camera.Source))
+            problems.Add("Camera:Source and Camera:Sources are both set: give one camera in Camera:Source, or every camera (with its Id) in Camera:Sources");
+        if (s.Camera.Sources.Count > MaxCameras)
+            problems.Add($"Camera:Sources lists {s.Camera.Sources.Count} cameras: at most {MaxCameras} run on one box");
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < s.Camera.Sources.Count; i++)
+        {
+            CameraSourceSettings camera = s.Camera.Sources[i];
+            if (Topics.CheckLevel(camera.Id) is { } idProblem)
+                problems.Add($"Camera:Sources:{i}:Id '{camera.Id}' {idProblem}: it becomes a topic level of anpr/v1/{{site}}/{{camera}}");
+            else if (!seen.Add(camera.Id))
+                problems.Add($"Camera:Sources:{i}:Id '{camera.Id}' is used by another camera: give each camera its own Id");
+            if (string.IsNullOrWhiteSpace(camera.Source))
+                problems.Add($"Camera:Sources:{i}:Source is empty: set the camera (rtsp://..., /dev/video0 or a video file)");
+        }
+    }
+
+    /// <summary>Cameras one agent runs at most (each has a capture and a processing thread).</summary>
+    public const int MaxCameras = 16;
 
     private static bool TryFindZone(string id)
     {
