@@ -56,7 +56,7 @@ dotnet "$AGENT" run --Camera:Source="$(readlink -f "$VIDEO")" --Camera:Profile="
 AGENT_PID=$!
 
 echo "soak: agent pid $AGENT_PID, broker pid $BROKER on 127.0.0.1:$PORT, $DURATION s, files in $OUT"
-echo "seconds,rss_kb,threads,fds,reads_received" | tee "$OUT/samples.csv"
+echo "seconds,rss_kb,threads,fds,reads_received,managed_heap_kb" | tee "$OUT/samples.csv"
 START=$(date +%s)
 while :; do
   NOW=$(( $(date +%s) - START ))
@@ -65,7 +65,9 @@ while :; do
   THREADS=$(awk '/^Threads:/ {print $2}' "/proc/$AGENT_PID/status")
   FDS=$(ls "/proc/$AGENT_PID/fd" | wc -l)
   READS=$(grep -c '/read ' "$OUT/received.log" || true)
-  echo "$NOW,$RSS,$THREADS,$FDS,$READS" | tee -a "$OUT/samples.csv"
+  # The agent's own figure from its latest health message (its managed heap; RSS also counts native memory).
+  HEAP=$(grep '/health ' "$OUT/received.log" | tail -1 | sed -n 's/.*"managed_heap_bytes":\([0-9]*\).*/\1/p')
+  echo "$NOW,$RSS,$THREADS,$FDS,$READS,$(( ${HEAP:-0} / 1024 ))" | tee -a "$OUT/samples.csv"
   [ "$NOW" -ge "$DURATION" ] && break
   sleep "$INTERVAL"
 done
@@ -82,5 +84,6 @@ def f(k): return [int(r[k]) for r in after]
 print(f"soak: {b['seconds']} s, {b['reads_received']} reads delivered, {sum(1 for _ in open(sys.argv[4] + '/agent.log') if '[1002]' in _)} video loops, agent exit {sys.argv[3]} on SIGTERM")
 print(f"soak: from {a['seconds']} s to {b['seconds']} s: RSS {int(a['rss_kb'])//1024} -> {int(b['rss_kb'])//1024} MB "
       f"(min {min(f('rss_kb'))//1024}, max {max(f('rss_kb'))//1024}), threads {a['threads']} -> {b['threads']} "
-      f"(max {max(f('threads'))}), fds {a['fds']} -> {b['fds']} (max {max(f('fds'))})")
+      f"(max {max(f('threads'))}), fds {a['fds']} -> {b['fds']} (max {max(f('fds'))}), "
+      f"managed heap {int(a['managed_heap_kb'])//1024} -> {int(b['managed_heap_kb'])//1024} MB (max {max(f('managed_heap_kb'))//1024})")
 PY

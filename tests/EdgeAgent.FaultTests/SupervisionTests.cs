@@ -86,6 +86,38 @@ public sealed class SupervisionTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("[1004]", agent.Output, StringComparison.Ordinal);   // "Reopening ... in N s"
     }
 
+    [Fact]
+    public async Task Run_LiveStreamStalls_HealthSaysStalledThenTheSourceIsReopened()
+    {
+        string clip = await FaultVideos.FourPassesAsync();
+        await using var camera = await MjpegServer.StartAsync(clip, _rig.Folder);
+        await using var broker = await MosquittoBroker.StartAsync();
+        await using var capture = await MqttCapture.StartAsync(broker, "anpr/v1/#");
+        using var agent = AgentHandle.Start(["run", $"--Camera:Source={camera.Url}", "--Health:IntervalSeconds=1", .. _rig.Settings(broker)], _rig.Folder);
+        await capture.WaitForAsync(all => FaultRig.Health(all).Any(h => State(h) == "streaming" && Camera(h).GetProperty("frames_captured").GetInt64() > 20),
+            TimeSpan.FromMinutes(2));
+
+        camera.Stalled = true;   // the camera hangs: the connection stays open, no frame comes
+        var stalledAt = DateTimeOffset.UtcNow;
+        await capture.WaitForAsync(all => FaultRig.Health(all).Any(h => State(h) == "stalled"), TimeSpan.FromSeconds(60));
+        var sawStalled = DateTimeOffset.UtcNow;
+        camera.Stalled = false;  // back for whoever connects next: only a reopen gets frames again
+        var messages = await capture.WaitForAsync(all => FaultRig.Health(all).Any(h => Camera(h).GetProperty("reopens").GetInt32() >= 1 && State(h) == "streaming"),
+            TimeSpan.FromMinutes(2));
+        var reopenedAt = DateTimeOffset.UtcNow;
+        Assert.False(agent.HasExited, agent.Output);
+        int exit = await agent.StopAsync(TimeSpan.FromSeconds(30));
+
+        await FaultRig.AssertMatchesHealthSchemaAsync(FaultRig.Health(messages));
+        var states = FaultRig.Health(messages).Select(State).Distinct().ToList();
+        _rig.Figure($"stalled live stream (HTTP MJPEG gone silent): health said stalled after {(sawStalled - stalledAt).TotalSeconds:0} s, streaming again after a reopen " +
+                    $"{(reopenedAt - stalledAt).TotalSeconds:0} s after the stall ({camera.Connections} connections), states seen {string.Join("/", states)}, exit {exit}");
+        Assert.Equal(0, exit);
+        Assert.True(camera.Connections >= 2);
+    }
+
+    private static string State(CapturedMessage health) => Camera(health).GetProperty("state").GetString()!;
+
     private static JsonElement Camera(CapturedMessage health)
     {
         using JsonDocument doc = health.Json();

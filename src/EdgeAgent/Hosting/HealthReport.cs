@@ -27,7 +27,8 @@ public sealed record HealthReport(
     ClockState Clock,
     ForwarderStatus? Link,
     bool Tls,
-    long ReadsRecorded)
+    long ReadsRecorded,
+    ProcessFigures? Process = null)
 {
     /// <summary>The payload of <c>.../health</c>: no plate, no hash, no camera address, no credential.</summary>
     public byte[] ToJson()
@@ -96,6 +97,16 @@ public sealed record HealthReport(
             w.WriteString("source", Clock.Source);
             w.WriteEndObject();
 
+            if (Process is { } p)
+            {
+                w.WriteStartObject("process");
+                w.WriteNumber("rss_bytes", p.RssBytes);
+                w.WriteNumber("managed_heap_bytes", p.ManagedHeapBytes);
+                w.WriteNumber("threads", p.Threads);
+                w.WriteNumber("open_files", p.OpenFiles);
+                w.WriteEndObject();
+            }
+
             w.WriteStartObject("link");
             w.WriteBoolean("tls", Tls);
             if (Link is { } l)
@@ -117,5 +128,16 @@ public sealed record HealthReport(
             w.WriteEndObject();
         }
         return buffer.WrittenSpan.ToArray();
+    }
+}
+
+/// <summary>The agent process's own resources (from /proc and the GC), so a slow leak shows in health.</summary>
+public sealed record ProcessFigures(long RssBytes, long ManagedHeapBytes, int Threads, int OpenFiles)
+{
+    public static ProcessFigures Read()
+    {
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        int files = Directory.Exists("/proc/self/fd") ? Directory.GetFiles("/proc/self/fd").Length : 0;
+        return new ProcessFigures(self.WorkingSet64, GC.GetGCMemoryInfo().HeapSizeBytes, self.Threads.Count, files);
     }
 }

@@ -47,7 +47,8 @@ public sealed partial class HealthService(
         _lastAt = now;
         return new HealthReport(now, now - _started, snapshots, fps, outbox.GetStats(), outbox.LiveBytes(), outbox.Limits.MaxBytes,
             outbox.EvictedUnsent, outbox.Evictions, outbox.PurgedDelivered, auditor.Audited, DiskSpace.Read(outbox.Path), KernelClock.Read(),
-            services.GetService<ForwarderService>()?.Forwarder.Status, !string.IsNullOrWhiteSpace(settings.Mqtt.TlsCaFile), recorder.Recorded);
+            services.GetService<ForwarderService>()?.Forwarder.Status, !string.IsNullOrWhiteSpace(settings.Mqtt.TlsCaFile), recorder.Recorded,
+            ProcessFigures.Read());
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
