@@ -23,11 +23,14 @@ while [ $# -gt 0 ]; do
     *) echo "soak: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
-AGENT=src/EdgeAgent/bin/Release/net10.0/edgeagent.dll
-[ -f "$AGENT" ] || { echo "soak: $AGENT is missing: run dotnet build src/EdgeAgent -c Release" >&2; exit 2; }
+BUILD=src/EdgeAgent/bin/Release/net10.0
+[ -f "$BUILD/edgeagent.dll" ] || { echo "soak: $BUILD/edgeagent.dll is missing: run dotnet build src/EdgeAgent -c Release" >&2; exit 2; }
 [ -f "$VIDEO" ] || { echo "soak: video $VIDEO does not exist" >&2; exit 2; }
 OUT=${OUT:-$(mktemp -d /tmp/edgeagent-soak-XXXXXX)}
 mkdir -p "$OUT"
+# A copy of the build, so that a rebuild during the soak does not pull the files from under the running agent.
+rm -rf "$OUT/agent" && cp -r "$BUILD" "$OUT/agent" && cp -r hardware-profiles "$OUT/agent/hardware-profiles"
+AGENT="$OUT/agent/edgeagent.dll"
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 
 cat > "$OUT/mosquitto.conf" <<CONF
@@ -66,7 +69,7 @@ while :; do
   FDS=$(ls "/proc/$AGENT_PID/fd" | wc -l)
   READS=$(grep -c '/read ' "$OUT/received.log" || true)
   # The agent's own figure from its latest health message (its managed heap; RSS also counts native memory).
-  HEAP=$(grep '/health ' "$OUT/received.log" | tail -1 | sed -n 's/.*"managed_heap_bytes":\([0-9]*\).*/\1/p')
+  HEAP=$({ grep '/health ' "$OUT/received.log" || true; } | tail -1 | sed -n 's/.*"managed_heap_bytes":\([0-9]*\).*/\1/p')
   echo "$NOW,$RSS,$THREADS,$FDS,$READS,$(( ${HEAP:-0} / 1024 ))" | tee -a "$OUT/samples.csv"
   [ "$NOW" -ge "$DURATION" ] && break
   sleep "$INTERVAL"

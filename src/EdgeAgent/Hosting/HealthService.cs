@@ -67,7 +67,7 @@ public sealed partial class HealthService(
         {
             do
             {
-                if (watchdog is not null) notifier.Watchdog();
+                if (watchdog is not null && FrameLoopsAlive()) notifier.Watchdog();
                 if (time.GetUtcNow() >= nextReport)
                 {
                     nextReport = time.GetUtcNow() + interval;
@@ -84,6 +84,27 @@ public sealed partial class HealthService(
         {
             notifier.Stopping();
         }
+    }
+
+    /// <summary>A live camera stalled this long is taken as a hung frame loop: FFmpeg's own timeout would have reopened it.</summary>
+    public static readonly TimeSpan HungAfter = TimeSpan.FromMinutes(2);
+
+    private bool _hungNoted;
+
+    // WATCHDOG=1 says more than "this loop runs": a frame loop stuck in native code (no frame for HungAfter, never
+    // given up) stops the pings, so systemd restarts the agent, which a reopen could not do.
+    private bool FrameLoopsAlive()
+    {
+        DateTimeOffset now = time.GetUtcNow();
+        var hung = cameras.Snapshot().FirstOrDefault(c => c.State == CameraState.Stalled && now - (c.LastFrameAt ?? c.Since) > HungAfter);
+        if (hung is null)
+        {
+            _hungNoted = false;
+            return true;
+        }
+        if (!_hungNoted) Log.FrameLoopHung(logger, hung.Camera, (now - (hung.LastFrameAt ?? hung.Since)).TotalSeconds);
+        _hungNoted = true;
+        return false;
     }
 
     private void Report()
@@ -117,6 +138,9 @@ public sealed partial class HealthService(
 
         [LoggerMessage(EventId = 6003, Level = LogLevel.Information, Message = "Told systemd {State}")]
         public static partial void Notified(ILogger logger, string state);
+
+        [LoggerMessage(EventId = 6005, Level = LogLevel.Critical, Message = "Camera {Camera} has delivered no frame for {Seconds:0} s and was never given up: its frame loop is hung; stopping the systemd watchdog pings so the agent is restarted")]
+        public static partial void FrameLoopHung(ILogger logger, string camera, double seconds);
 
         [LoggerMessage(EventId = 6004, Level = LogLevel.Warning, Message = "systemd notification unavailable: {Problem}")]
         public static partial void NotifyUnavailable(ILogger logger, string problem);
