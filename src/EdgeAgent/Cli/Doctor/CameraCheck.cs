@@ -26,18 +26,26 @@ public sealed class CameraCheck : IDoctorCheck
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(progress);
-        string uri = context.Settings.Camera.Source;
-        if (string.IsNullOrWhiteSpace(uri))
+        var cameras = context.Settings.Camera.EffectiveSources(context.Settings.Mqtt.CameraId);
+        if (cameras.All(c => string.IsNullOrWhiteSpace(c.Source)))
             return CheckResult.Fail(Name, "Camera:Source is not set", "edgeagent provision --source rtsp://... (or /dev/video0, v4l2:0)");
         if (context.Profile is not { } profile)
             return CheckResult.Fail(Name, "no valid hardware profile to compare with (see the settings line)", "fix Camera:Profile");
-        string safeUri = SafeUri(uri);
-        int target = Math.Max(10, (int)Math.Round(profile.Fps * context.SampleTime.TotalSeconds));
-        ProgressItem bar = progress.Add($"camera {safeUri}", target, terminalOnly: true);
-        // Opening an RTSP stream and reading from it block in native code: off the caller's thread.
-        CheckResult result = await Task.Run(() => Measure(uri, safeUri, profile, target, bar, context.Timeout), cancellation).ConfigureAwait(false);
-        bar.Complete(result.Passed ? "ok" : "failed");
-        return result;
+        var results = new List<CheckResult>();
+        foreach (var camera in cameras)
+        {
+            string safeUri = SafeUri(camera.Source);
+            int target = Math.Max(10, (int)Math.Round(profile.Fps * context.SampleTime.TotalSeconds));
+            ProgressItem bar = progress.Add($"camera {(cameras.Count > 1 ? camera.Id + " " : "")}{safeUri}", target, terminalOnly: true);
+            // Opening an RTSP stream and reading from it block in native code: off the caller's thread.
+            CheckResult one = await Task.Run(() => Measure(camera.Source, safeUri, profile, target, bar, context.Timeout), cancellation).ConfigureAwait(false);
+            bar.Complete(one.Passed ? "ok" : "failed");
+            results.Add(cameras.Count > 1 ? one with { Detail = $"{camera.Id}: {one.Detail}" } : one);
+        }
+        if (results.Count == 1) return results[0];
+        // Several cameras on one box: one line, every camera in it, the fixes of those that failed.
+        return new CheckResult(Name, results.All(r => r.Passed), string.Join("; ", results.Select(r => r.Detail)),
+            results.Any(r => !r.Passed) ? string.Join("; ", results.Where(r => !r.Passed).Select(r => r.Fix).Distinct()) : null);
     }
 
     private CheckResult Measure(string uri, string safeUri, HardwareProfile profile, int target, ProgressItem bar, TimeSpan timeout)
