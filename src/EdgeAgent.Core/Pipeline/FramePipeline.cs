@@ -25,13 +25,13 @@ public sealed class FramePipeline
     private PipelineCounters _counters;
 
     public FramePipeline(IPlateFinder finder, IPlateReader reader, FindRegion region, string cameraId,
-        TrackerOptions? tracking = null, int maxCandidatesPerFrame = 8)
+        TrackerOptions? tracking = null, int maxCandidatesPerFrame = 8, IEvidenceCapture? evidence = null)
     {
         _finder = finder;
         _reader = reader;
         _region = region;
         CameraId = cameraId;
-        _tracker = new PlateTracker(tracking);
+        _tracker = new PlateTracker(tracking) { Evidence = evidence };
         _candidates = new PlateCandidate[maxCandidatesPerFrame];
         _readBoxes = new PlateCandidate[maxCandidatesPerFrame];
         _texts = new PlateText[maxCandidatesPerFrame];
@@ -68,7 +68,7 @@ public sealed class FramePipeline
         long t2 = Stopwatch.GetTimestamp();
         _stamper.Target = sink;
         _stamper.FrameTimestamp = t0;
-        _tracker.Observe(frame.Index, frame.CapturedAt, _readBoxes.AsSpan(0, read), _texts.AsSpan(0, read), _stamper, CameraId);
+        _tracker.Observe(frame, _readBoxes.AsSpan(0, read), _texts.AsSpan(0, read), _stamper, CameraId);
         long t3 = Stopwatch.GetTimestamp();
 
         _counters.Passes = _stamper.Passes;

@@ -32,6 +32,12 @@ public sealed class VehiclePass
     /// the pass began (set by the frame pipeline), so the recorder can measure frame-to-outbox latency. 0 when unknown.
     /// </summary>
     public long CompletedByFrameAt { get; set; }
+
+    /// <summary>
+    /// The best frame's plate crop and overview, unredacted, when evidence is captured (attached by the
+    /// tracker as the pass is emitted). Whoever takes the pass disposes it.
+    /// </summary>
+    public EvidenceSnapshot? Evidence { get; set; }
 }
 
 /// <summary>Receives passes as the tracker ends them. Called on the frame loop's thread: keep it quick.</summary>

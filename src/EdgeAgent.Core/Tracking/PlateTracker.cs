@@ -1,4 +1,6 @@
+using EdgeAgent.Core.Frames;
 using EdgeAgent.Core.Plates;
+using EdgeAgent.Core.Ports;
 using EdgeAgent.Core.Reads;
 
 namespace EdgeAgent.Core.Tracking;
@@ -15,6 +17,7 @@ public sealed class PlateTracker
     private readonly TrackerOptions _options;
     private readonly Track[] _tracks;
     private readonly PassVoter _voter = new();
+    private Frame? _pixels;   // the frame being observed, for the evidence hook; null outside Observe(Frame, …)
 
     public PlateTracker(TrackerOptions? options = null)
     {
@@ -33,8 +36,28 @@ public sealed class PlateTracker
         }
     }
 
+    /// <summary>Copies each track's best frame region for evidence; null when no evidence is kept.</summary>
+    public IEvidenceCapture? Evidence { get; init; }
+
     /// <summary>Passes dropped because they had too few reads (counted for health and evaluation).</summary>
     public long PhantomsDropped { get; private set; }
+
+    /// <summary>
+    /// Feeds one frame's reads with the frame itself, so that <see cref="Evidence"/> can copy the region of a
+    /// track whose best read improves in this frame.
+    /// </summary>
+    public void Observe(Frame frame, ReadOnlySpan<PlateCandidate> boxes, ReadOnlySpan<PlateText> texts, IPassSink sink, string cameraId = "")
+    {
+        _pixels = frame;
+        try
+        {
+            Observe(frame.Index, frame.CapturedAt, boxes, texts, sink, cameraId);
+        }
+        finally
+        {
+            _pixels = null;
+        }
+    }
 
     /// <summary>Feeds one frame's reads; ends and emits the passes whose plates have gone.</summary>
     public void Observe(long frame, DateTimeOffset time, ReadOnlySpan<PlateCandidate> boxes, ReadOnlySpan<PlateText> texts,
@@ -70,6 +93,7 @@ public sealed class PlateTracker
             trackOfRead[bestRead] = bestTrack;
             trackTaken[bestTrack] = true;
             _tracks[bestTrack].Add(frame, time, boxes[bestRead], texts[bestRead], Weight(boxes[bestRead], texts[bestRead]));
+            CaptureIfBest(bestTrack, frame);
         }
 
         for (int r = 0; r < n; r++)
@@ -78,22 +102,31 @@ public sealed class PlateTracker
             int free = FreeSlot();
             if (free < 0) break;  // every slot busy: a crowded scene; this read waits for the next frame
             _tracks[free].Start(frame, time, boxes[r], texts[r], Weight(boxes[r], texts[r]));
+            CaptureIfBest(free, frame);
             trackTaken[free] = true;
         }
 
-        foreach (Track track in _tracks)
-            if (track.Active && frame - track.LastFrame > _options.EndAfterMissedFrames) End(track, sink, cameraId);
+        for (int t = 0; t < _tracks.Length; t++)
+            if (_tracks[t].Active && frame - _tracks[t].LastFrame > _options.EndAfterMissedFrames) End(t, sink, cameraId);
     }
 
     /// <summary>The source ended: every open pass is complete.</summary>
     public void Flush(IPassSink sink, string cameraId = "")
     {
-        foreach (Track track in _tracks)
-            if (track.Active) End(track, sink, cameraId);
+        for (int t = 0; t < _tracks.Length; t++)
+            if (_tracks[t].Active) End(t, sink, cameraId);
     }
 
-    private void End(Track track, IPassSink sink, string cameraId)
+    // The evidence hook: a copy of the frame region only when this frame holds the track's best read so far.
+    private void CaptureIfBest(int slot, long frame)
     {
+        if (Evidence is null || _pixels is null || _tracks[slot].BestFrame != frame) return;
+        Evidence.Capture(slot, _pixels, _tracks[slot].BestBox);
+    }
+
+    private void End(int slot, IPassSink sink, string cameraId)
+    {
+        Track track = _tracks[slot];
         track.Stop();
         if (track.Observations < _options.MinObservations)
         {
@@ -102,7 +135,11 @@ public sealed class PlateTracker
         }
         VehiclePass? pass = _voter.Vote(track, cameraId);
         if (pass is null || pass.Confidence < _options.MinConfidence) PhantomsDropped++;
-        else sink.OnPass(pass);
+        else
+        {
+            pass.Evidence = Evidence?.Take(slot, track.BestFrame);
+            sink.OnPass(pass);
+        }
     }
 
     private int FreeSlot()

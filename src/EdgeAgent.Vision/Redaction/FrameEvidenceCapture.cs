@@ -1,0 +1,115 @@
+using System.Buffers;
+
+using EdgeAgent.Core.Frames;
+using EdgeAgent.Core.Plates;
+using EdgeAgent.Core.Ports;
+using EdgeAgent.Core.Reads;
+using EdgeAgent.Vision.Native;
+
+namespace EdgeAgent.Vision.Redaction;
+
+/// <summary>How much of a frame is copied for evidence.</summary>
+public sealed record EvidenceCaptureOptions
+{
+    /// <summary>Width of the overview copy (the frame shrunk, aspect kept); never more than the frame's.</summary>
+    public int OverviewWidth { get; init; } = 960;
+    /// <summary>Largest plate crop kept (bigger crops are shrunk to fit).</summary>
+    public int CropMaxWidth { get; init; } = 480;
+    public int CropMaxHeight { get; init; } = 240;
+    /// <summary>Context kept around the plate's box: this share of its width each side, and of its height above and below.</summary>
+    public float CropMarginX { get; init; } = 0.15f;
+    public float CropMarginY { get; init; } = 0.5f;
+}
+
+/// <summary>
+/// The evidence hook of the frame loop: per tracker slot, a crop buffer and an overview buffer allocated
+/// once; when a track's best read improves, one bridge call copies the plate region and a shrunken frame
+/// into them (no managed allocation). When the pass is emitted the slot's copy goes into rented buffers
+/// (<see cref="EvidenceSnapshot"/>), so the slot is free for the next vehicle at once.
+/// </summary>
+public sealed unsafe class FrameEvidenceCapture : IEvidenceCapture
+{
+    private readonly EvidenceCaptureOptions _options;
+    private readonly Slot[] _slots;
+    private readonly int _overviewWidth, _overviewHeight;
+    private readonly float _overviewScale;
+
+    public FrameEvidenceCapture(int slots, int frameWidth, int frameHeight, EvidenceCaptureOptions? options = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(slots);
+        RedactNative.EnsureLoaded();
+        _options = options ?? new EvidenceCaptureOptions();
+        _overviewWidth = Math.Min(frameWidth, _options.OverviewWidth);
+        _overviewScale = (float)_overviewWidth / frameWidth;
+        _overviewHeight = Math.Max(1, (int)Math.Round(frameHeight * _overviewScale));
+        FrameWidth = frameWidth;
+        FrameHeight = frameHeight;
+        _slots = new Slot[slots];
+        for (int i = 0; i < slots; i++)
+            _slots[i] = new Slot(_options.CropMaxWidth * _options.CropMaxHeight * 3, _overviewWidth * _overviewHeight * 3);
+    }
+
+    public int FrameWidth { get; }
+    public int FrameHeight { get; }
+
+    /// <summary>Captures made (on the frame loop), for the bench and health.</summary>
+    public long Captures { get; private set; }
+
+    public void Capture(int slot, Frame frame, in PlateCandidate box)
+    {
+        if ((uint)slot >= (uint)_slots.Length || frame.Width != FrameWidth || frame.Height != FrameHeight) return;
+        Slot s = _slots[slot];
+        int marginX = (int)(box.BoundsWidth * _options.CropMarginX), marginY = (int)(box.BoundsHeight * _options.CropMarginY);
+        int x = Math.Max(0, box.X - marginX), y = Math.Max(0, box.Y - marginY);
+        int w = Math.Min(frame.Width, box.X + box.BoundsWidth + marginX) - x, h = Math.Min(frame.Height, box.Y + box.BoundsHeight + marginY) - y;
+        if (w <= 0 || h <= 0) return;
+        int cropWidth, cropHeight;
+        fixed (byte* bgr = frame.Bgr)
+        fixed (byte* crop = s.Crop)
+        fixed (byte* overview = s.Overview)
+        {
+            VisionNative.Check(RedactInterop.ea_evidence_capture(bgr, frame.Width, frame.Height, frame.BgrStride, x, y, w, h,
+                crop, _options.CropMaxWidth, _options.CropMaxHeight, out cropWidth, out cropHeight, overview, _overviewWidth, _overviewHeight),
+                "ea_evidence_capture");
+        }
+        s.FrameIndex = frame.Index;
+        s.CapturedAt = frame.CapturedAt;
+        s.CropWidth = cropWidth;
+        s.CropHeight = cropHeight;
+        s.CropOriginX = x;
+        s.CropOriginY = y;
+        s.CropScale = (float)cropWidth / w;
+        Captures++;
+    }
+
+    public EvidenceSnapshot? Take(int slot, long bestFrame)
+    {
+        if ((uint)slot >= (uint)_slots.Length) return null;
+        Slot s = _slots[slot];
+        if (s.FrameIndex != bestFrame || s.CropWidth == 0) return null;
+        // The crop buffer's rows are CropMaxWidth wide; the snapshot packs them tightly.
+        int cropRow = s.CropWidth * 3;
+        byte[] plate = ArrayPool<byte>.Shared.Rent(cropRow * s.CropHeight);
+        for (int row = 0; row < s.CropHeight; row++)
+            s.Crop.AsSpan(row * _options.CropMaxWidth * 3, cropRow).CopyTo(plate.AsSpan(row * cropRow));
+        int overviewLength = _overviewWidth * _overviewHeight * 3;
+        byte[] overview = ArrayPool<byte>.Shared.Rent(overviewLength);
+        s.Overview.AsSpan(0, overviewLength).CopyTo(overview);
+        s.FrameIndex = -1;   // taken: the next vehicle in this slot starts afresh
+        return new EvidenceSnapshot(
+            new EvidenceImage(plate, s.CropWidth, s.CropHeight, s.CropOriginX, s.CropOriginY, s.CropScale),
+            new EvidenceImage(overview, _overviewWidth, _overviewHeight, 0, 0, _overviewScale),
+            bestFrame, s.CapturedAt);
+    }
+
+    private sealed class Slot(int cropBytes, int overviewBytes)
+    {
+        // Pinned: the bridge writes into them on the frame loop, and `fixed` on a pinned array costs nothing.
+        public readonly byte[] Crop = GC.AllocateUninitializedArray<byte>(cropBytes, pinned: true);
+        public readonly byte[] Overview = GC.AllocateUninitializedArray<byte>(overviewBytes, pinned: true);
+        public long FrameIndex = -1;
+        public DateTimeOffset CapturedAt;
+        public int CropWidth, CropHeight, CropOriginX, CropOriginY;
+        public float CropScale = 1;
+    }
+}
