@@ -44,9 +44,10 @@ fi
 # OpenCV (the bridge's build and run time), Tesseract + English model, Mosquitto broker/clients/library,
 # FFmpeg (decoding, sample generation), socat (serial tests), fonts (sample generation), build tools,
 # systemd (the service manager the unit is for; systemd-analyze checks the unit in the tests).
+# opencv-doc: OpenCV's sample pictures of people (BSD-3-Clause), used by the redaction tests.
 PACKAGES=(
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-videoio-dev
-  libopencv-objdetect-dev libopencv-ml-dev opencv-data
+  libopencv-objdetect-dev libopencv-ml-dev opencv-data opencv-doc
   libtesseract5 tesseract-ocr-eng
   mosquitto mosquitto-clients libmosquitto1
   ffmpeg socat fonts-dejavu-core fonts-dejavu-extra

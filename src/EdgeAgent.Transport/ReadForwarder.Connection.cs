@@ -64,10 +64,11 @@ public sealed partial class ReadForwarder
                 case EventKind.Acknowledged when _inFlight.Remove(e.Mid, out long seq):
                     if (e.Code < 128)
                     {
-                        (delivered ??= []).Add(seq);
+                        if (_inFlight.Accepted(seq)) (delivered ??= []).Add(seq);   // every recipient has it
                     }
                     else
                     {
+                        _inFlight.Refused(seq);
                         // Refused (e.g. not authorised): stays unsent and is tried again later, never dropped.
                         Interlocked.Increment(ref _rejected);
                         _retryRejectedAt = now + _options.RetryAfterRejection;

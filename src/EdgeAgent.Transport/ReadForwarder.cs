@@ -40,8 +40,9 @@ public sealed partial class ReadForwarder : IAsyncDisposable
     });
 
     // Loop state: touched only by the loop.
-    private readonly Dictionary<int, long> _inFlight = [];   // mid -> outbox seq
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _readTopics = new(StringComparer.Ordinal);
+    private readonly FanOutWindow _inFlight = new();   // mid -> outbox seq, and PUBACKs awaited per read
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Template, string Camera), string> _readTopics = new();
+    private IReadOnlyList<ReadRoute>? _defaultRoutes;     // without a policy: the read topic, AllowedFields
     private readonly DrainRateLimiter _drain;
     private long _cursor;                 // highest seq published on this connection
     private long _backlogEnd;             // newest seq committed when this connection came up: up to it is historical
@@ -202,7 +203,10 @@ public sealed partial class ReadForwarder : IAsyncDisposable
         // With nothing in flight, every unsent read at or below the cursor is stranded (its PUBACK was a
         // refusal, or never came): start again from the oldest. Harmless otherwise: delivered ones are skipped.
         if (_inFlight.Count == 0 && now >= _retryRejectedAt) _cursor = 0;
-        int room = _options.MaxInFlight - _inFlight.Count;
+        // One message per recipient of the sharing policy, each cut to the fields that recipient may receive.
+        IReadOnlyList<ReadRoute> routes = _options.Routes?.Invoke() is { Count: > 0 } policy ? policy
+            : _defaultRoutes ??= [new ReadRoute("default", (_topics with { Camera = "{camera}" }).Read, _options.AllowedFields)];
+        int room = (_options.MaxInFlight - _inFlight.Count) / routes.Count;
         if (room <= 0) return TimeSpan.MaxValue;
 
         foreach (var entry in _outbox.ReadUnsent(_cursor, room))
@@ -211,17 +215,20 @@ public sealed partial class ReadForwarder : IAsyncDisposable
             // real time stamps reads ahead of the wall clock), or simply old by the time it goes.
             bool historical = entry.Seq <= _backlogEnd || now - entry.CreatedAt > _options.HistoricalAfter;
             if (historical && !_drain.TryAcquire(now)) return _drain.UntilNext(now);
-            byte[] payload = ReadMessage.Encode(entry.Event, historical, _options.AllowedFields);
-            int mid;
-            try
+            foreach (ReadRoute route in routes)
             {
-                mid = _client.Publish(ReadTopic(entry.Event.Camera), payload, qos: 1, retain: false);
+                byte[] payload = ReadMessage.Encode(entry.Event, historical, route.Fields);
+                int mid;
+                try
+                {
+                    mid = _client.Publish(ReadTopic(route.Topic, entry.Event.Camera), payload, qos: 1, retain: false);
+                }
+                catch (BrokerUnavailableException)
+                {
+                    return TimeSpan.MaxValue;   // the connection just went; its Disconnected event is on the way
+                }
+                _inFlight.Sent(mid, entry.Seq);
             }
-            catch (BrokerUnavailableException)
-            {
-                return TimeSpan.MaxValue;   // the connection just went; its Disconnected event is on the way
-            }
-            _inFlight[mid] = entry.Seq;
             _cursor = entry.Seq;
             Interlocked.Increment(ref _published);
         }
@@ -230,9 +237,12 @@ public sealed partial class ReadForwarder : IAsyncDisposable
     }
 
     // Several cameras share this connection (Camera:Sources): each read goes to its own camera's topic.
-    private string ReadTopic(string camera) =>
-        string.IsNullOrEmpty(camera) || camera == _topics.Camera ? _topics.Read
-        : _readTopics.GetOrAdd(camera, static (c, topics) => (topics with { Camera = c }).Read, _topics);
+    // A read goes to its own camera's topic: "{camera}" in a route's topic is the read's camera (this unit's
+    // when the read names none). Cached: a handful of cameras and recipients, looked up per publish.
+    private string ReadTopic(string template, string camera) =>
+        !template.Contains("{camera}", StringComparison.Ordinal) ? template
+        : _readTopics.GetOrAdd((template, string.IsNullOrEmpty(camera) ? _topics.Camera : camera),
+            static key => key.Template.Replace("{camera}", key.Camera, StringComparison.Ordinal));
 
     private async Task WaitForWakeAsync(TimeSpan wait, TimeProvider clock, CancellationToken cancellationToken)
     {

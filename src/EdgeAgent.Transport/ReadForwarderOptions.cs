@@ -17,6 +17,12 @@ public sealed record ReadForwarderOptions
     /// <summary>The fields the read topic's recipient may receive (the sharing policy); the contract's Always fields go regardless.</summary>
     public IReadOnlySet<string> AllowedFields { get; init; } = ReadFields.ChargingDefault;
 
+    /// <summary>
+    /// The recipients of the sharing policy in force, asked before each batch (a new policy applies from the
+    /// next read sent). Null: one recipient, the read topic with <see cref="AllowedFields"/>.
+    /// </summary>
+    public Func<IReadOnlyList<ReadRoute>>? Routes { get; init; }
+
     /// <summary>The periodic check besides <see cref="ReadForwarder.Nudge"/>: nothing waits longer than this.</summary>
     public TimeSpan CheckInterval { get; init; } = TimeSpan.FromSeconds(1);
 

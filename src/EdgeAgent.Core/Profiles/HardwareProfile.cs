@@ -21,6 +21,9 @@ public sealed record HardwareProfile
     /// <summary>Serial inputs wired to this unit (vehicle trigger, GPS); none by default.</summary>
     public SerialInputs Serial { get; init; } = SerialInputs.None;
 
+    /// <summary>Static privacy masks (pavements, windows): filled solid in every image kept as evidence.</summary>
+    public IReadOnlyList<PrivacyMaskPolygon> PrivacyMasks { get; init; } = [];
+
     /// <summary>The lane whose span holds the given x, or the first lane.</summary>
     public Lane LaneAt(float x)
     {
@@ -38,3 +41,6 @@ public sealed record Region(int X, int Y, int Width, int Height);
 
 /// <summary>A traffic lane: the horizontal span of the frame it covers and its direction of travel.</summary>
 public sealed record Lane(string Name, string Direction, int XMin, int XMax);
+
+/// <summary>A polygon in frame pixels that is blacked out in every kept image.</summary>
+public sealed record PrivacyMaskPolygon(string Name, IReadOnlyList<(float X, float Y)> Points);

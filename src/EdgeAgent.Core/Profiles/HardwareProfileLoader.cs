@@ -70,6 +70,9 @@ public static partial class HardwareProfileLoader
                 ? lanes.Select(l => new Lane(l.Name!, l.Direction!, l.XMin, l.XMax ?? doc.Width)).ToArray()
                 : [new Lane("1", "unknown", 0, doc.Width)],
             Serial = ToSerialInputs(doc.Serial),
+            PrivacyMasks = doc.PrivacyMasks is { } masks
+                ? masks.Select((m, i) => new PrivacyMaskPolygon(m.Name ?? $"mask-{i + 1}", m.Points!.Select(p => (p[0], p[1])).ToArray())).ToArray()
+                : [],
         };
     }
 
@@ -101,6 +104,19 @@ public static partial class HardwareProfileLoader
             }
         }
         ValidateSerial(d.Serial, p);
+        if (d.PrivacyMasks is { } masks)
+        {
+            for (int i = 0; i < masks.Count; i++)
+            {
+                var points = masks[i].Points;
+                if (points is null || points.Count < 3)
+                    p.Add($"'privacyMasks[{i}].points' needs at least 3 points [x, y] (a polygon in frame pixels)");
+                else if (points.Any(pt => pt is null || pt.Length != 2))
+                    p.Add($"'privacyMasks[{i}].points' must hold pairs [x, y]");
+                else if (points.Any(pt => pt[0] < 0 || pt[1] < 0 || pt[0] > d.Width || pt[1] > d.Height))
+                    p.Add($"'privacyMasks[{i}]' has a point outside the {d.Width}x{d.Height} frame");
+            }
+        }
         return p;
     }
 
@@ -118,6 +134,13 @@ public static partial class HardwareProfileLoader
         public RegionDocument? Roi { get; set; }
         public List<LaneDocument>? Lanes { get; set; }
         public SerialDocument? Serial { get; set; }
+        public List<MaskDocument>? PrivacyMasks { get; set; }
+    }
+
+    private sealed class MaskDocument
+    {
+        public string? Name { get; set; }
+        public List<float[]>? Points { get; set; }
     }
 
     private sealed class SizeDocument

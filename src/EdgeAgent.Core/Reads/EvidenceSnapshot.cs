@@ -1,5 +1,7 @@
 using System.Buffers;
 
+using EdgeAgent.Core.Plates;
+
 namespace EdgeAgent.Core.Reads;
 
 /// <summary>
@@ -21,8 +23,9 @@ public sealed class EvidenceSnapshot : IDisposable
 {
     private int _disposed;
 
-    public EvidenceSnapshot(EvidenceImage plate, EvidenceImage overview, long frameIndex, DateTimeOffset capturedAt)
+    public EvidenceSnapshot(EvidenceImage plate, EvidenceImage overview, long frameIndex, DateTimeOffset capturedAt, BoxI plateInFrame)
     {
+        PlateInFrame = plateInFrame;
         Plate = plate;
         Overview = overview;
         FrameIndex = frameIndex;
@@ -32,6 +35,8 @@ public sealed class EvidenceSnapshot : IDisposable
     public EvidenceImage Plate { get; }
     public EvidenceImage Overview { get; }
     public long FrameIndex { get; }
+    /// <summary>The plate's box in frame pixels (redaction keeps detections off it).</summary>
+    public BoxI PlateInFrame { get; }
     public DateTimeOffset CapturedAt { get; }
 
     public void Dispose()

@@ -18,6 +18,7 @@ public sealed class AuditLogFile : IAuditLog
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
     private AuditHead _head;
+    private long _knownLength = -1;
 
     public AuditLogFile(string path, TimeProvider? time = null)
     {
@@ -49,9 +50,28 @@ public sealed class AuditLogFile : IAuditLog
     /// <summary>Why the log could not be continued when it was opened, or null.</summary>
     public string? Damage { get; }
 
+    /// <summary>The newest entry, re-read when another process (a CLI command) has appended since.</summary>
     public AuditHead Head
     {
-        get { lock (_gate) return _head; }
+        get
+        {
+            lock (_gate)
+            {
+                try
+                {
+                    if (Damage is null && new FileInfo(Path).Length != _knownLength)
+                    {
+                        using FileStream stream = OpenLocked(Path, write: false);
+                        _head = ReadTail(stream).Head;
+                    }
+                }
+                catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+                {
+                    // Keep the last head known; the next append reports what is wrong.
+                }
+                return _head;
+            }
+        }
     }
 
     /// <summary>Where the log lives when only the outbox is configured: <c>audit.jsonl</c> in the outbox's folder.</summary>
@@ -86,6 +106,7 @@ public sealed class AuditLogFile : IAuditLog
         stream.Seek(0, SeekOrigin.End);
         stream.Write(line);
         stream.Flush(flushToDisk: true);
+        _knownLength = stream.Length;
         _head = new AuditHead(entry.Seq, entry.Hash, entry.Time);
         return _head;
     }
@@ -121,6 +142,7 @@ public sealed class AuditLogFile : IAuditLog
     private (AuditHead Head, long ValidLength) ReadTail(FileStream stream)
     {
         long length = stream.Length;
+        _knownLength = length;
         if (length == 0) return (AuditHead.Empty, 0);
         int window = (int)Math.Min(length, 2L * AuditChain.MaxLineBytes + 2);
         var tail = new byte[window];

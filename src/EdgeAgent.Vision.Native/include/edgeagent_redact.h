@@ -52,6 +52,10 @@ typedef struct ea_redact_params {
     float pyramid_step;         /* scale step of the detectors' image pyramids (> 1.01; 1.1 finds more, 1.2 is faster) */
     int32_t detect;             /* 0: masks only (e.g. a plate crop too small to hold a face) */
     uint8_t fill_b, fill_g, fill_r, reserved;
+    /* A rectangle (image pixels) that detections never fill: the plate the image is evidence of, where no
+     * face or person can be (a false detection there would make the evidence useless). w = 0: none.
+     * Privacy masks are filled there all the same. */
+    int32_t keep_x, keep_y, keep_w, keep_h;
 } ea_redact_params;
 
 typedef struct ea_rect {

@@ -150,6 +150,8 @@ EA_API int ea_redactor_redact(ea_redactor* redactor, uint8_t* bgr, int32_t width
             if (f.kind == FrontalFace || f.kind == ProfileFace) result->faces++;
             else result->people++;
         }
+        const cv::Rect keep = cv::Rect(params->keep_x, params->keep_y, params->keep_w, params->keep_h) & cv::Rect(0, 0, width, height);
+        if (keep.area() > 0) filled(keep).setTo(cv::Scalar(0));
         const float* point = mask_points;
         for (int32_t m = 0; m < mask_polys; m++) {
             const int n = mask_counts[m];

@@ -23,14 +23,15 @@ public sealed record EvidenceCaptureOptions
 
 /// <summary>
 /// The evidence hook of the frame loop: per tracker slot, a crop buffer and an overview buffer allocated
-/// once; when a track's best read improves, one bridge call copies the plate region and a shrunken frame
+/// once (at the slot's first use); when a track's best read improves, one bridge call copies the plate region and a shrunken frame
 /// into them (no managed allocation). When the pass is emitted the slot's copy goes into rented buffers
 /// (<see cref="EvidenceSnapshot"/>), so the slot is free for the next vehicle at once.
 /// </summary>
 public sealed unsafe class FrameEvidenceCapture : IEvidenceCapture
 {
     private readonly EvidenceCaptureOptions _options;
-    private readonly Slot[] _slots;
+    // Allocated at a slot's first capture: memory follows the most vehicles seen at once, not the tracker's limit.
+    private readonly Slot?[] _slots;
     private readonly int _overviewWidth, _overviewHeight;
     private readonly float _overviewScale;
 
@@ -44,9 +45,7 @@ public sealed unsafe class FrameEvidenceCapture : IEvidenceCapture
         _overviewHeight = Math.Max(1, (int)Math.Round(frameHeight * _overviewScale));
         FrameWidth = frameWidth;
         FrameHeight = frameHeight;
-        _slots = new Slot[slots];
-        for (int i = 0; i < slots; i++)
-            _slots[i] = new Slot(_options.CropMaxWidth * _options.CropMaxHeight * 3, _overviewWidth * _overviewHeight * 3);
+        _slots = new Slot?[slots];
     }
 
     public int FrameWidth { get; }
@@ -58,7 +57,7 @@ public sealed unsafe class FrameEvidenceCapture : IEvidenceCapture
     public void Capture(int slot, Frame frame, in PlateCandidate box)
     {
         if ((uint)slot >= (uint)_slots.Length || frame.Width != FrameWidth || frame.Height != FrameHeight) return;
-        Slot s = _slots[slot];
+        Slot s = _slots[slot] ??= new Slot(_options.CropMaxWidth * _options.CropMaxHeight * 3, _overviewWidth * _overviewHeight * 3);
         int marginX = (int)(box.BoundsWidth * _options.CropMarginX), marginY = (int)(box.BoundsHeight * _options.CropMarginY);
         int x = Math.Max(0, box.X - marginX), y = Math.Max(0, box.Y - marginY);
         int w = Math.Min(frame.Width, box.X + box.BoundsWidth + marginX) - x, h = Math.Min(frame.Height, box.Y + box.BoundsHeight + marginY) - y;
@@ -79,13 +78,13 @@ public sealed unsafe class FrameEvidenceCapture : IEvidenceCapture
         s.CropOriginX = x;
         s.CropOriginY = y;
         s.CropScale = (float)cropWidth / w;
+        s.Plate = box.Bounds;
         Captures++;
     }
 
     public EvidenceSnapshot? Take(int slot, long bestFrame)
     {
-        if ((uint)slot >= (uint)_slots.Length) return null;
-        Slot s = _slots[slot];
+        if ((uint)slot >= (uint)_slots.Length || _slots[slot] is not { } s) return null;
         if (s.FrameIndex != bestFrame || s.CropWidth == 0) return null;
         // The crop buffer's rows are CropMaxWidth wide; the snapshot packs them tightly.
         int cropRow = s.CropWidth * 3;
@@ -99,7 +98,7 @@ public sealed unsafe class FrameEvidenceCapture : IEvidenceCapture
         return new EvidenceSnapshot(
             new EvidenceImage(plate, s.CropWidth, s.CropHeight, s.CropOriginX, s.CropOriginY, s.CropScale),
             new EvidenceImage(overview, _overviewWidth, _overviewHeight, 0, 0, _overviewScale),
-            bestFrame, s.CapturedAt);
+            bestFrame, s.CapturedAt, s.Plate);
     }
 
     private sealed class Slot(int cropBytes, int overviewBytes)
@@ -111,5 +110,6 @@ public sealed unsafe class FrameEvidenceCapture : IEvidenceCapture
         public DateTimeOffset CapturedAt;
         public int CropWidth, CropHeight, CropOriginX, CropOriginY;
         public float CropScale = 1;
+        public BoxI Plate;
     }
 }

@@ -57,6 +57,7 @@ internal static unsafe partial class RedactInterop
         public float PyramidStep;
         public int Detect;
         public byte FillB, FillG, FillR, Reserved;
+        public int KeepX, KeepY, KeepWidth, KeepHeight;
     }
 
     [StructLayout(LayoutKind.Sequential)]

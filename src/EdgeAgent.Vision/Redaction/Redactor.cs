@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 
+using EdgeAgent.Core.Plates;
 using EdgeAgent.Core.Reads;
 using EdgeAgent.Vision.Native;
 
@@ -72,13 +73,27 @@ public sealed unsafe class Redactor : IDisposable
         }
     }
 
-    /// <summary>Redacts an evidence image: detectors (when <paramref name="detect"/>) and the masks placed by its geometry.</summary>
-    public RedactionResult Redact(EvidenceImage image, PrivacyMasks masks, bool detect = true) =>
-        Redact(image.Bgr.AsSpan(0, image.Length), image.Width, image.Height, image.Stride, image.OriginX, image.OriginY, image.Scale, masks, detect);
+    /// <summary>
+    /// Redacts an evidence image: detectors (when <paramref name="detect"/>) and the masks placed by its
+    /// geometry. <paramref name="plate"/> (frame pixels) is where the plate is: detections never fill it.
+    /// </summary>
+    public RedactionResult Redact(EvidenceImage image, PrivacyMasks masks, bool detect = true, BoxI? plate = null)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        BoxI keep = plate is { } p
+            ? new BoxI((int)((p.X - image.OriginX) * image.Scale), (int)((p.Y - image.OriginY) * image.Scale),
+                (int)Math.Ceiling(p.Width * image.Scale), (int)Math.Ceiling(p.Height * image.Scale))
+            : default;
+        return Redact(image.Bgr.AsSpan(0, image.Length), image.Width, image.Height, image.Stride, image.OriginX, image.OriginY, image.Scale,
+            masks, detect, keep);
+    }
 
-    /// <summary>Redacts a BGR image in place. The masks are in frame pixels; (origin, scale) map them onto this image.</summary>
+    /// <summary>
+    /// Redacts a BGR image in place. The masks are in frame pixels; (origin, scale) map them onto this image.
+    /// Detections are never filled inside <paramref name="keepClear"/> (image pixels).
+    /// </summary>
     public RedactionResult Redact(Span<byte> bgr, int width, int height, int stride, float originX, float originY, float scale,
-        PrivacyMasks masks, bool detect = true)
+        PrivacyMasks masks, bool detect = true, BoxI keepClear = default)
     {
         ArgumentNullException.ThrowIfNull(masks);
         if (bgr.Length < (long)stride * (height - 1) + width * 3L) throw new ArgumentException("the buffer is smaller than the image", nameof(bgr));
@@ -93,6 +108,10 @@ public sealed unsafe class Redactor : IDisposable
             PersonMargin = _options.PersonMargin,
             PyramidStep = _options.PyramidStep,
             Detect = detect ? 1 : 0,
+            KeepX = keepClear.X,
+            KeepY = keepClear.Y,
+            KeepWidth = keepClear.Width,
+            KeepHeight = keepClear.Height,
         };
         RedactInterop.RedactResult result;
         fixed (byte* pixels = bgr)

@@ -10,7 +10,6 @@ using EdgeAgent.Privacy;
 using EdgeAgent.Privacy.Keys;
 using EdgeAgent.Settings;
 using EdgeAgent.Storage;
-using EdgeAgent.Storage.Audit;
 
 namespace EdgeAgent.Hosting;
 
@@ -59,6 +58,7 @@ public static class AgentHostBuilder
         // Start order matters: the recorder and forwarder are up before the first frame is read.
         services.AddSingleton<RecorderService>();
         services.AddHostedService(sp => sp.GetRequiredService<RecorderService>());
+        PrivacyRegistration.Add(services, settings, profile);
         ForwarderRegistration.Add(services, settings, profile);
         FieldInputsService.Add(services, profile);
         services.AddSingleton<CameraStateTracker>();

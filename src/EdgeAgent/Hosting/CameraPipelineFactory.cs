@@ -6,6 +6,7 @@ using EdgeAgent.Ocr;
 using EdgeAgent.Ocr.Grammar;
 using EdgeAgent.Settings;
 using EdgeAgent.Vision;
+using EdgeAgent.Vision.Redaction;
 
 namespace EdgeAgent.Hosting;
 
@@ -17,6 +18,11 @@ public sealed class CameraPipelineFactory(AgentSettings settings, HardwareProfil
     /// <summary>A pipeline and the native objects it owns (dispose them with it).</summary>
     public (FramePipeline Pipeline, IDisposable Resources) Create(string cameraId)
     {
+        // Evidence: the tracker copies each vehicle's best frame region; redaction happens later, off this loop.
+        FrameEvidenceCapture? evidence = settings.Evidence.Enabled
+            ? new FrameEvidenceCapture(new TrackerOptions().MaxTracks, profile.Width, profile.Height,
+                new EvidenceCaptureOptions { OverviewWidth = settings.Evidence.OverviewWidth })
+            : null;
         var finder = new OpenCvPlateFinder();
         TesseractPlateReader reader;
         try
@@ -36,7 +42,7 @@ public sealed class CameraPipelineFactory(AgentSettings settings, HardwareProfil
             MinObservations = settings.Tracking.MinObservations,
             MinConfidence = (float)settings.Tracking.MinConfidence,
         };
-        var pipeline = new FramePipeline(finder, reader, region, cameraId, tracking);
+        var pipeline = new FramePipeline(finder, reader, region, cameraId, tracking, evidence: evidence);
         return (pipeline, new Disposables(reader, finder));
     }
 

@@ -14,27 +14,32 @@ namespace EdgeAgent.Hosting;
 /// <summary>Registers the MQTT forwarder when a broker is configured; without one, reads stay in the outbox.</summary>
 public static class ForwarderRegistration
 {
+    /// <summary>How to reach the broker: shared by the forwarder and the privacy control channel (which adds "-privacy" to the client id).</summary>
+    public static MosquittoClientOptions MqttOptions(AgentSettings settings) => new()
+    {
+        Host = settings.Mqtt.Host,
+        Port = settings.Mqtt.Port,
+        ClientId = string.IsNullOrWhiteSpace(settings.Mqtt.ClientId) ? $"edgeagent-{settings.Mqtt.Site}-{settings.Mqtt.CameraId}" : settings.Mqtt.ClientId,
+        KeepAlive = TimeSpan.FromSeconds(settings.Mqtt.KeepAliveSeconds),
+        Tls = LinkSecurity.Tls(settings.Mqtt),
+        Username = string.IsNullOrWhiteSpace(settings.Mqtt.Username) ? null : settings.Mqtt.Username,
+        Password = LinkSecurity.Password(settings.Mqtt),
+    };
+
     public static void Add(IServiceCollection services, AgentSettings settings, HardwareProfile profile)
     {
         if (string.IsNullOrWhiteSpace(settings.Mqtt.Host)) return;
         services.AddSingleton(sp =>
         {
-            var mqtt = new MosquittoClientOptions
-            {
-                Host = settings.Mqtt.Host,
-                Port = settings.Mqtt.Port,
-                ClientId = string.IsNullOrWhiteSpace(settings.Mqtt.ClientId) ? $"edgeagent-{settings.Mqtt.Site}-{settings.Mqtt.CameraId}" : settings.Mqtt.ClientId,
-                KeepAlive = TimeSpan.FromSeconds(settings.Mqtt.KeepAliveSeconds),
-                Tls = LinkSecurity.Tls(settings.Mqtt),
-                Username = string.IsNullOrWhiteSpace(settings.Mqtt.Username) ? null : settings.Mqtt.Username,
-                Password = LinkSecurity.Password(settings.Mqtt),
-            };
+            MosquittoClientOptions mqtt = MqttOptions(settings);
             var options = new ReadForwarderOptions
             {
                 MaxInFlight = settings.Mqtt.MaxInFlight,
                 DrainRatePerSecond = settings.Mqtt.DrainRatePerSecond,
                 AgentVersion = AgentVersion.Current,
                 Profile = profile.Name,
+                // One message per recipient of the sharing policy in force, each with the fields it may have.
+                Routes = sp.GetRequiredService<PolicyRoutes>().Current,
             };
             var forwarder = new ReadForwarder(sp.GetRequiredService<IOutbox>(), new Topics(settings.Mqtt.Site, settings.Mqtt.CameraId), mqtt,
                 options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger<ReadForwarder>());

@@ -40,6 +40,12 @@ public sealed partial class ReadRecorder : IPassSink
     /// committed; gets the read (already hashed) and the time its vehicle was first seen.</summary>
     public Func<PlateReadEvent, DateTimeOffset, PlateReadEvent>? Enrich { get; set; }
 
+    /// <summary>
+    /// Takes the evidence snapshot of a committed read (redaction and storage happen there, off this loop);
+    /// false, or no taker, and the snapshot is disposed here: unredacted pixels are never kept.
+    /// </summary>
+    public Func<PlateReadEvent, EvidenceSnapshot, bool>? EvidenceCommitted { get; set; }
+
     public long Recorded => Interlocked.Read(ref _recorded);
     public long Pending => Interlocked.Read(ref _pending);
 
@@ -71,6 +77,7 @@ public sealed partial class ReadRecorder : IPassSink
             Interlocked.Increment(ref _recorded);
             Interlocked.Decrement(ref _pending);
             Log.ReadCommitted(_logger, read.Id, seq, read.Camera, read.Lane, read.Confidence);
+            if (pass.Evidence is { } evidence && EvidenceCommitted?.Invoke(read, evidence) != true) evidence.Dispose();
             Committed?.Invoke();
         }
     }

@@ -12,6 +12,8 @@ public sealed class AgentSettings
     public OcrSettings Ocr { get; set; } = new();
     public TrackingSettings Tracking { get; set; } = new();
     public HealthSettings Health { get; set; } = new();
+    public EvidenceSettings Evidence { get; set; } = new();
+    public RetentionSettings Retention { get; set; } = new();
 }
 
 public sealed class CameraSettings
@@ -142,4 +144,31 @@ public sealed class HealthSettings
 {
     /// <summary>Seconds between two health messages on .../health (and watchdog checks).</summary>
     public int IntervalSeconds { get; set; } = 30;
+}
+
+public sealed class EvidenceSettings
+{
+    /// <summary>Keep a redacted plate crop and overview per read (disclosed only on an authorised request).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Width of the overview copied from the best frame and redacted (pixels; the JPEG may shrink further to fit 25 KB).</summary>
+    public int OverviewWidth { get; set; } = 960;
+
+    /// <summary>Where opencv-data's Haar cascades are.</summary>
+    public string CascadeFolder { get; set; } = "/usr/share/opencv4/haarcascades";
+
+    /// <summary>Passes waiting for redaction at most; beyond this an image is dropped (counted), never its read.</summary>
+    public int QueueLength { get; set; } = 16;
+}
+
+public sealed class RetentionSettings
+{
+    /// <summary>Delivered reads are deleted from the outbox this long after their delivery.</summary>
+    public double DeliveredReadsHours { get; set; } = 24;
+
+    /// <summary>Evidence images are deleted this long after the read they belong to.</summary>
+    public double EvidenceHours { get; set; } = 72;
+
+    /// <summary>How often the purge runs (also once at start).</summary>
+    public int PurgeIntervalSeconds { get; set; } = 60;
 }

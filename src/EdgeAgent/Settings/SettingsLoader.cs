@@ -57,6 +57,8 @@ public static class SettingsLoader
         BindSection(configuration, "Ocr", settings.Ocr, problems);
         BindSection(configuration, "Tracking", settings.Tracking, problems);
         BindSection(configuration, "Health", settings.Health, problems);
+        BindSection(configuration, "Evidence", settings.Evidence, problems);
+        BindSection(configuration, "Retention", settings.Retention, problems);
         if (problems.Count > 0) throw new ConfigurationProblemException("settings", problems);
         return settings;
     }

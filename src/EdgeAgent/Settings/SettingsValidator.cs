@@ -93,6 +93,22 @@ public static class SettingsValidator
             problems.Add($"Tracking:MinConfidence is {s.Tracking.MinConfidence}: expected 0..1");
 
         ReliabilitySettingsValidator.Check(s, problems);
+        if (s.Evidence.Enabled)
+        {
+            foreach (string cascade in new[] { "haarcascade_frontalface_default.xml", "haarcascade_profileface.xml", "haarcascade_fullbody.xml" })
+                if (!File.Exists(Path.Combine(s.Evidence.CascadeFolder, cascade)))
+                    problems.Add($"Evidence:CascadeFolder {s.Evidence.CascadeFolder} has no {cascade}: install opencv-data (./install.sh --deps), fix the path, or set Evidence:Enabled=false");
+            if (s.Evidence.OverviewWidth is < 160 or > 3840)
+                problems.Add($"Evidence:OverviewWidth is {s.Evidence.OverviewWidth}: expected 160..3840 pixels");
+            if (s.Evidence.QueueLength is < 1 or > 1000)
+                problems.Add($"Evidence:QueueLength is {s.Evidence.QueueLength}: expected 1..1000");
+        }
+        if (!(s.Retention.DeliveredReadsHours >= 0) || s.Retention.DeliveredReadsHours > 24 * 366)
+            problems.Add($"Retention:DeliveredReadsHours is {s.Retention.DeliveredReadsHours}: expected 0..8784 hours (0 deletes a read once delivered)");
+        if (!(s.Retention.EvidenceHours >= 0) || s.Retention.EvidenceHours > 24 * 366)
+            problems.Add($"Retention:EvidenceHours is {s.Retention.EvidenceHours}: expected 0..8784 hours");
+        if (s.Retention.PurgeIntervalSeconds is < 1 or > 86400)
+            problems.Add($"Retention:PurgeIntervalSeconds is {s.Retention.PurgeIntervalSeconds}: expected 1..86400");
 
         if (problems.Count > 0) throw new ConfigurationProblemException("settings", problems);
         return profile!;

@@ -1,0 +1,167 @@
+using System.Globalization;
+using System.Threading.Channels;
+
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+using EdgeAgent.Core.Ports;
+using EdgeAgent.Core.Profiles;
+using EdgeAgent.Core.Reads;
+using EdgeAgent.Vision.Redaction;
+
+namespace EdgeAgent.Hosting;
+
+/// <summary>
+/// Redaction before retention, off the frame loop: takes the evidence snapshot of each committed read,
+/// fills faces, people and the profile's privacy masks solid, encodes the plate crop (at most 3 KB) and the
+/// overview (at most 25 KB) as JPEG, and stores them beside the read. If anything in that chain fails the
+/// images are dropped, never kept unredacted, and the failure is counted and audited. A full queue drops
+/// the images (counted) and never holds up a read.
+/// </summary>
+public sealed partial class EvidenceRecorder : BackgroundService, IDrainable
+{
+    private readonly Channel<(string ReadId, DateTimeOffset Time, EvidenceSnapshot Snapshot)> _queue;
+    private readonly IEvidenceStore _store;
+    private readonly IAuditLog _audit;
+    private readonly RedactorOptions _options;
+    private readonly PrivacyMasks _masks;
+    private readonly bool _gray;
+    private readonly ILogger _logger;
+    private Redactor? _redactor;
+    private long _stored, _dropped, _failed, _pending;
+
+    public EvidenceRecorder(IEvidenceStore store, IAuditLog audit, HardwareProfile profile, RedactorOptions options, int queueLength,
+        ILogger<EvidenceRecorder> logger)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        _store = store;
+        _audit = audit;
+        _options = options;
+        _masks = new PrivacyMasks(profile.PrivacyMasks.Select(m => m.Points).ToArray());
+        _gray = profile.Infrared;   // an IR picture has no colour to keep: one channel halves the bytes
+        _logger = logger;
+        _queue = Channel.CreateBounded<(string, DateTimeOffset, EvidenceSnapshot)>(new BoundedChannelOptions(queueLength)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,   // TryWrite then fails, and the caller drops the newest
+        });
+    }
+
+    public long Stored => Interlocked.Read(ref _stored);
+    public long Dropped => Interlocked.Read(ref _dropped);
+    public long RedactionFailures => Interlocked.Read(ref _failed);
+    public int Waiting => _queue.Reader.Count;
+
+    /// <summary>Hands over a committed read's snapshot (the recorder's thread). False when the queue is full: the caller disposes it.</summary>
+    public bool TryEnqueue(PlateReadEvent read, EvidenceSnapshot snapshot)
+    {
+        Interlocked.Increment(ref _pending);
+        if (_queue.Writer.TryWrite((read.Id, read.Time, snapshot))) return true;
+        Interlocked.Decrement(ref _pending);
+        Interlocked.Increment(ref _dropped);
+        Log.QueueFull(_logger, read.Id);
+        return false;
+    }
+
+    /// <summary>
+    /// A finite run waits here (after the read recorder finished) until every queued image is kept or dropped.
+    /// Evidence is best effort: when the time is up the rest is dropped at the stop, and the run still
+    /// counts as drained (its reads are what must arrive).
+    /// </summary>
+    public async Task<bool> WaitUntilDrainedAsync(TimeSpan timeout, CancellationToken cancellation)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (Interlocked.Read(ref _pending) > 0 && DateTime.UtcNow < deadline && ExecuteTask is not { IsCompleted: true })
+            await Task.Delay(50, cancellation).ConfigureAwait(false);
+        if (Interlocked.Read(ref _pending) > 0) Log.NotDrained(_logger, Interlocked.Read(ref _pending), timeout.TotalSeconds);
+        return true;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var (readId, time, snapshot) in _queue.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            {
+                using (snapshot) Keep(readId, time, snapshot);
+                Interlocked.Decrement(ref _pending);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: what is still queued was never redacted, so it is dropped with its buffers.
+        }
+        finally
+        {
+            while (_queue.Reader.TryRead(out var left)) left.Snapshot.Dispose();
+            _redactor?.Dispose();
+            Log.Summary(_logger, Stored, Dropped, RedactionFailures);
+        }
+    }
+
+    private void Keep(string readId, DateTimeOffset time, EvidenceSnapshot snapshot)
+    {
+        string stage = "redact";
+        try
+        {
+            _redactor ??= new Redactor(_options);
+            RedactionResult plate = _redactor.Redact(snapshot.Plate, _masks, plate: snapshot.PlateInFrame);
+            RedactionResult overview = _redactor.Redact(snapshot.Overview, _masks, plate: snapshot.PlateInFrame);
+            stage = "encode";
+            EncodedJpeg plateJpeg = Encode(snapshot.Plate, JpegEncoder.PlateCropMaxBytes);
+            EncodedJpeg overviewJpeg = Encode(snapshot.Overview, JpegEncoder.OverviewMaxBytes);
+            stage = "store";
+            string summary = $"{{\"plate\":{plate.Summary},\"overview\":{overview.Summary}}}";
+            _store.Store(new EvidenceRecord(readId, time, plateJpeg.Bytes, overviewJpeg.Bytes, summary));
+            Interlocked.Increment(ref _stored);
+            Log.Stored(_logger, readId, plateJpeg.Bytes.Length, overviewJpeg.Bytes.Length, overview.Faces + plate.Faces, overview.People + plate.People);
+        }
+#pragma warning disable CA1031 // Whatever went wrong, the unredacted pixels must not be kept: drop, count, audit.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Interlocked.Increment(ref _failed);
+            Log.Failed(_logger, readId, stage, e.Message);
+            try
+            {
+                _audit.Append(AuditKinds.RedactionFailed, new Dictionary<string, string>
+                {
+                    ["read_id"] = readId,
+                    ["stage"] = stage,
+                    ["reason"] = e.Message.Length > 300 ? e.Message[..300] : e.Message,
+                    ["failures_so_far"] = RedactionFailures.ToString(CultureInfo.InvariantCulture),
+                });
+            }
+#pragma warning disable CA1031 // A broken audit log is reported; the images are dropped either way.
+            catch (Exception auditError)
+#pragma warning restore CA1031
+            {
+                Log.AuditFailed(_logger, readId, auditError.Message);
+            }
+        }
+    }
+
+    private EncodedJpeg Encode(EvidenceImage image, int maxBytes) =>
+        JpegEncoder.Encode(image.Bgr.AsSpan(0, image.Length), image.Width, image.Height, image.Stride, maxBytes, _gray);
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 5001, Level = LogLevel.Debug, Message = "Evidence of read {Id} kept: plate crop {PlateBytes} B, overview {OverviewBytes} B ({Faces} faces, {People} people filled)")]
+        public static partial void Stored(ILogger logger, string id, int plateBytes, int overviewBytes, int faces, int people);
+
+        [LoggerMessage(EventId = 5002, Level = LogLevel.Error, Message = "Evidence of read {Id} dropped: {Stage} failed ({Reason}); nothing of it was kept")]
+        public static partial void Failed(ILogger logger, string id, string stage, string reason);
+
+        [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "Evidence of read {Id} dropped: the redaction queue is full (the read itself is kept)")]
+        public static partial void QueueFull(ILogger logger, string id);
+
+        [LoggerMessage(EventId = 5004, Level = LogLevel.Critical, Message = "A redaction failure for read {Id} could not be audited: {Reason}")]
+        public static partial void AuditFailed(ILogger logger, string id, string reason);
+
+        [LoggerMessage(EventId = 5006, Level = LogLevel.Warning, Message = "{Count} evidence images still waited for redaction after {Seconds} s; they are dropped at the stop")]
+        public static partial void NotDrained(ILogger logger, long count, double seconds);
+
+        [LoggerMessage(EventId = 5005, Level = LogLevel.Information, Message = "Evidence: {Stored} kept, {Dropped} dropped (queue full), {Failed} redaction failures")]
+        public static partial void Summary(ILogger logger, long stored, long dropped, long failed);
+    }
+}
