@@ -1,5 +1,8 @@
 using System.Text.Json;
 
+using Microsoft.Data.Sqlite;
+
+using EdgeAgent.Core.Ports;
 using EdgeAgent.Privacy.Keys;
 using EdgeAgent.TestSupport;
 
@@ -23,6 +26,12 @@ public sealed class ReplayFixture : IAsyncLifetime
     public string KeyPath => _dir.File("unit.key");
     public UnitSecret Secret { get; private set; } = null!;
 
+    /// <summary>The evidence images the replay kept (read from the outbox after the agent exited).</summary>
+    public IReadOnlyList<EvidenceRecord> Evidence { get; private set; } = [];
+
+    /// <summary>`edgeagent audit verify` on the chain the replay wrote.</summary>
+    public AgentRun AuditVerify { get; private set; } = null!;
+
     public IEnumerable<CapturedMessage> Reads => Messages.Where(m => m.Topic.EndsWith("/read", StringComparison.Ordinal));
 
     public async Task InitializeAsync()
@@ -41,6 +50,22 @@ public sealed class ReplayFixture : IAsyncLifetime
         Messages = await _capture.WaitForAsync(
             all => all.Any(m => m.Topic.EndsWith("/status", StringComparison.Ordinal) && m.Text.Contains("stopped", StringComparison.Ordinal)),
             TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        Evidence = ReadEvidence(OutboxPath);
+        AuditVerify = await AgentProcess.RunAsync(["audit", "verify", $"--Storage:Path={OutboxPath}"], TimeSpan.FromMinutes(1), workingDirectory: _dir.Path);
+    }
+
+    private static IReadOnlyList<EvidenceRecord> ReadEvidence(string outbox)
+    {
+        using var connection = new SqliteConnection($"Data Source={outbox};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT read_id, captured_at, plate_jpeg, overview_jpeg, redaction FROM evidence ORDER BY read_id";
+        using SqliteDataReader reader = command.ExecuteReader();
+        var rows = new List<EvidenceRecord>();
+        while (reader.Read())
+            rows.Add(new EvidenceRecord(reader.GetString(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
+                (byte[])reader.GetValue(2), (byte[])reader.GetValue(3), reader.GetString(4)));
+        return rows;
     }
 
     public async Task DisposeAsync()

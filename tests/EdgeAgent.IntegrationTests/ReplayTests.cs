@@ -4,6 +4,7 @@ using System.Text;
 using NJsonSchema;
 
 using EdgeAgent.Core.Plates;
+using EdgeAgent.Core.Ports;
 using EdgeAgent.Privacy.Keys;
 using EdgeAgent.TestSupport;
 
@@ -56,12 +57,15 @@ public class ReplayTests(ReplayFixture replay) : IClassFixture<ReplayFixture>
         JsonSchema read = await JsonSchema.FromFileAsync(Path.Combine(RepoPaths.Root, "contract", "v1", "read.schema.json"));
         JsonSchema status = await JsonSchema.FromFileAsync(Path.Combine(RepoPaths.Root, "contract", "v1", "status.schema.json"));
         JsonSchema health = await JsonSchema.FromFileAsync(Path.Combine(RepoPaths.Root, "contract", "v1", "health.schema.json"));
+        JsonSchema audit = await JsonSchema.FromFileAsync(Path.Combine(RepoPaths.Root, "contract", "v1", "audit.schema.json"));
         Assert.NotEmpty(replay.Reads);
+        Assert.Contains(replay.Messages, m => m.Topic.EndsWith("/audit", StringComparison.Ordinal));
         foreach (CapturedMessage message in replay.Messages)
         {
             JsonSchema schema = message.Topic.EndsWith("/read", StringComparison.Ordinal) ? read
                 : message.Topic.EndsWith("/status", StringComparison.Ordinal) ? status
                 : message.Topic.EndsWith("/health", StringComparison.Ordinal) ? health
+                : message.Topic.EndsWith("/audit", StringComparison.Ordinal) ? audit
                 : throw new Xunit.Sdk.XunitException($"unexpected topic {message.Topic}");
             var errors = schema.Validate(message.Text);
             Assert.True(errors.Count == 0, $"{message}: {string.Join("; ", errors)}");
@@ -76,6 +80,12 @@ public class ReplayTests(ReplayFixture replay) : IClassFixture<ReplayFixture>
         foreach (string file in Directory.EnumerateFiles(replay.Folder, "*", SearchOption.AllDirectories))
             haystacks.Add((file, File.ReadAllBytes(file)));
         Assert.Contains(haystacks, h => h.Where.EndsWith("outbox.db", StringComparison.Ordinal));
+        // The evidence images live in the outbox's file; the audit chain beside it. Both are searched, and the
+        // images are searched again decoded from the database's blobs, as a recipient would receive them.
+        Assert.Contains(haystacks, h => h.Where.EndsWith("audit.jsonl", StringComparison.Ordinal));
+        Assert.NotEmpty(replay.Evidence);
+        haystacks.AddRange(replay.Evidence.SelectMany(e => new[] { ($"evidence {e.ReadId} plate", e.PlateJpeg!), ($"evidence {e.ReadId} overview", e.OverviewJpeg!) }));
+        haystacks.Add(("audit verify output", Encoding.UTF8.GetBytes(replay.AuditVerify.Output + replay.AuditVerify.Errors)));
         haystacks.AddRange(replay.Messages.Select(m => (m.Topic, m.Payload.ToArray())));
         haystacks.Add(("agent stdout+stderr", Encoding.UTF8.GetBytes(replay.Run.Output + replay.Run.Errors)));
 
@@ -94,5 +104,30 @@ public class ReplayTests(ReplayFixture replay) : IClassFixture<ReplayFixture>
         var statuses = replay.Messages.Where(m => m.Topic.EndsWith("/status", StringComparison.Ordinal)).Select(m => ReplayFixture.Field(m, "state")).ToArray();
         Assert.Equal("online", statuses.First());
         Assert.Contains("stopped", replay.Messages.Last(m => m.Topic.EndsWith("/status", StringComparison.Ordinal)).Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Replay_BundledSample_EvidenceIsKeptPerReadWithinTheSizeCaps()
+    {
+        var readIds = replay.Reads.Select(m => ReplayFixture.Field(m, "id")).ToHashSet(StringComparer.Ordinal);
+        Assert.NotEmpty(replay.Evidence);
+        foreach (EvidenceRecord e in replay.Evidence)
+        {
+            Assert.Contains(e.ReadId, readIds);
+            Assert.InRange(e.PlateJpeg!.Length, 1, 3 * 1024);
+            Assert.InRange(e.OverviewJpeg!.Length, 1, 25 * 1024);
+        }
+        // The queue may shed images when redaction falls behind; never more than it was told to.
+        Assert.True(replay.Evidence.Count >= replay.Truth.Count / 2, $"{replay.Evidence.Count} of {replay.Truth.Count} passes kept evidence");
+    }
+
+    [Fact]
+    public void Replay_BundledSample_AuditChainVerifiesAndMatchesThePublishedHead()
+    {
+        Assert.True(replay.AuditVerify.ExitCode == 0, replay.AuditVerify.ToString());
+        CapturedMessage head = replay.Messages.Last(m => m.Topic.EndsWith("/audit", StringComparison.Ordinal));
+        Assert.True(head.Retain || replay.Messages.Count(m => m.Topic.EndsWith("/audit", StringComparison.Ordinal)) >= 1);
+        string hash = ReplayFixture.Field(head, "hash");
+        Assert.Contains(hash, replay.AuditVerify.Output, StringComparison.Ordinal);
     }
 }

@@ -1,0 +1,167 @@
+using System.Globalization;
+
+using Microsoft.Extensions.Logging.Abstractions;
+
+using EdgeAgent.Core.Configuration;
+using EdgeAgent.Core.Frames;
+using EdgeAgent.Core.Plates;
+using EdgeAgent.Core.Ports;
+using EdgeAgent.Core.Profiles;
+using EdgeAgent.Core.Reads;
+using EdgeAgent.Hosting;
+using EdgeAgent.Settings;
+using EdgeAgent.Storage;
+using EdgeAgent.Storage.Audit;
+using EdgeAgent.Storage.Evidence;
+using EdgeAgent.TestSupport;
+using EdgeAgent.Vision.Redaction;
+
+namespace EdgeAgent.Tests;
+
+public sealed class PrivacyServicesTests : IDisposable
+{
+    private readonly TempDirectory _dir = new("edgeagent-privacy-services");
+    private static readonly HardwareProfile Profile = HardwareProfileLoader.Load("anpr-1080p-ir", RepoPaths.HardwareProfiles);
+
+    private static PlateReadEvent Read(int n, DateTimeOffset time) => new()
+    {
+        Id = Ulid.NewUlid(time).ToString(),
+        Time = time,
+        Site = "s", Camera = "c", Lane = "1", Direction = "north",
+        PlateHash = n.ToString("x64", CultureInfo.InvariantCulture), KeyId = "k:2027-01-15",
+        Confidence = 0.9f, Layout = PlateLayout.GbCurrent, MatchesGrammar = true, Clock = ClockState.Unknown, Frames = 5,
+    };
+
+    private static EvidenceSnapshot Snapshot()
+    {
+        var frame = new Frame(Profile.Width, Profile.Height) { Index = 3, CapturedAt = DateTimeOffset.UtcNow };
+        frame.Bgr.AsSpan().Fill(90);
+        var capture = new FrameEvidenceCapture(1, frame.Width, frame.Height);
+        capture.Capture(0, frame, new PlateCandidate { X = 800, Y = 700, BoundsWidth = 240, BoundsHeight = 56 });
+        return capture.Take(0, 3)!;
+    }
+
+    private static async Task Run(EvidenceRecorder recorder)
+    {
+        await recorder.StartAsync(CancellationToken.None);
+        await recorder.WaitUntilDrainedAsync(TimeSpan.FromMinutes(2), CancellationToken.None);
+        await recorder.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task EvidenceRecorder_RedactionFails_DropsTheImagesCountsAndAuditsIt()
+    {
+        string cascades = Directory.CreateDirectory(_dir.File("broken-cascades")).FullName;
+        foreach (string name in new[] { "haarcascade_frontalface_default.xml", "haarcascade_profileface.xml", "haarcascade_fullbody.xml" })
+            File.WriteAllText(Path.Combine(cascades, name), "<opencv_storage><not-a-cascade/>");
+        using var store = new SqliteEvidenceStore(_dir.File("outbox.db"));
+        var audit = new AuditLogFile(_dir.File("audit.jsonl"));
+        var recorder = new EvidenceRecorder(store, audit, Profile, new RedactorOptions { CascadeFolder = cascades }, 4, NullLogger<EvidenceRecorder>.Instance);
+        PlateReadEvent read = Read(1, DateTimeOffset.UtcNow);
+        Assert.True(recorder.TryEnqueue(read, Snapshot()));
+
+        await Run(recorder);
+
+        Assert.Equal(0, store.Count);
+        Assert.Equal(1, recorder.RedactionFailures);
+        AuditEntry entry = Assert.Single(AuditVerifier.ReadAll(audit.Path));
+        Assert.Equal(AuditKinds.RedactionFailed, entry.Kind);
+        Assert.Equal(read.Id, entry.Details["read_id"]);
+        Assert.Equal("redact", entry.Details["stage"]);
+    }
+
+    [Fact]
+    public async Task EvidenceRecorder_Redacted_StoresJpegsWithinTheCaps()
+    {
+        using var store = new SqliteEvidenceStore(_dir.File("outbox.db"));
+        var audit = new AuditLogFile(_dir.File("audit.jsonl"));
+        var recorder = new EvidenceRecorder(store, audit, Profile, new RedactorOptions(), 4, NullLogger<EvidenceRecorder>.Instance);
+        PlateReadEvent read = Read(1, DateTimeOffset.UtcNow);
+        Assert.True(recorder.TryEnqueue(read, Snapshot()));
+
+        await Run(recorder);
+
+        EvidenceRecord? kept = store.Find(read.Id);
+        Assert.NotNull(kept);
+        Assert.InRange(kept.PlateJpeg!.Length, 100, JpegEncoder.PlateCropMaxBytes);
+        Assert.InRange(kept.OverviewJpeg!.Length, 100, JpegEncoder.OverviewMaxBytes);
+        Assert.Equal(0xFF, kept.OverviewJpeg[0]);
+        Assert.Equal(0xD8, kept.OverviewJpeg[1]);
+        Assert.Equal(0, recorder.RedactionFailures);
+        Assert.Empty(AuditVerifier.ReadAll(audit.Path));
+    }
+
+    [Fact]
+    public async Task EvidenceRecorder_QueueFull_DropsTheNewestAndCountsIt()
+    {
+        using var store = new SqliteEvidenceStore(_dir.File("outbox.db"));
+        var recorder = new EvidenceRecorder(store, new AuditLogFile(_dir.File("audit.jsonl")), Profile, new RedactorOptions(), 1, NullLogger<EvidenceRecorder>.Instance);
+        using EvidenceSnapshot second = Snapshot();
+        Assert.True(recorder.TryEnqueue(Read(1, DateTimeOffset.UtcNow), Snapshot()));
+        Assert.False(recorder.TryEnqueue(Read(2, DateTimeOffset.UtcNow), second));
+        Assert.Equal(1, recorder.Dropped);
+        await Run(recorder);
+        Assert.Equal(1, store.Count);
+    }
+
+    [Fact]
+    public void RetentionService_PurgeOnce_DeletesWhatIsDueAndAuditsEachKind()
+    {
+        string path = _dir.File("outbox.db");
+        using var outbox = new SqliteOutbox(path);
+        using var evidence = new SqliteEvidenceStore(path);
+        var audit = new AuditLogFile(_dir.File("audit.jsonl"));
+        var now = DateTimeOffset.UtcNow;
+        long old = outbox.Append(Read(1, now.AddHours(-30)));
+        long recent = outbox.Append(Read(2, now.AddHours(-2)));
+        long unsent = outbox.Append(Read(3, now.AddHours(-50)));
+        outbox.MarkDelivered([old], now.AddHours(-29));
+        outbox.MarkDelivered([recent], now.AddHours(-1));
+        evidence.Store(new EvidenceRecord("01KAQ6F0X9S2B7Q3M4N5P6R7S1", now.AddHours(-80), [1], [2], "{}"));
+        evidence.Store(new EvidenceRecord("01KAQ6F0X9S2B7Q3M4N5P6R7S2", now.AddHours(-10), [1], [2], "{}"));
+
+        var service = new RetentionService(new RetentionSettings { DeliveredReadsHours = 24, EvidenceHours = 72 }, outbox, evidence, audit,
+            TimeProvider.System, NullLogger<RetentionService>.Instance);
+        service.PurgeOnce();
+        service.PurgeOnce();   // nothing more is due: nothing more is audited
+
+        Assert.Equal(2, outbox.GetStats().Total);                // the recent delivered read and the unsent one (never purged here)
+        Assert.Single(outbox.ReadUnsent(0, 10), e => e.Seq == unsent);
+        Assert.Equal(1, evidence.Count);
+        Assert.Null(evidence.Find("01KAQ6F0X9S2B7Q3M4N5P6R7S1"));
+        var entries = AuditVerifier.ReadAll(audit.Path);
+        Assert.Equal(["delivered_reads", "evidence"], entries.Select(e => e.Details["what"]));
+        Assert.All(entries, e => Assert.Equal(AuditKinds.RetentionPurged, e.Kind));
+        Assert.All(entries, e => Assert.Equal("1", e.Details["count"]));
+        Assert.Equal((1, 1), (service.ReadsPurged, service.EvidencePurged));
+    }
+
+    [Fact]
+    public void Validate_PrivacySettingsWrong_OneProblemEach()
+    {
+        var settings = new AgentSettings();
+        settings.Evidence.CascadeFolder = _dir.File("no-cascades");
+        settings.Retention.EvidenceHours = -1;
+        settings.Privacy.PolicyFile = _dir.File("missing-policy.json");
+        settings.Privacy.AuthorityKeyFile = "";
+        var e = Assert.Throws<ConfigurationProblemException>(() => SettingsValidator.Validate(settings, AgentMode.Replay, RepoPaths.HardwareProfiles));
+        Assert.Contains(e.Problems, p => p.Contains("Evidence:CascadeFolder", StringComparison.Ordinal) && p.Contains("opencv-data", StringComparison.Ordinal));
+        Assert.Contains(e.Problems, p => p.StartsWith("Retention:EvidenceHours", StringComparison.Ordinal));
+        Assert.Contains(e.Problems, p => p.Contains("Privacy:PolicyFile", StringComparison.Ordinal) && p.Contains("does not exist", StringComparison.Ordinal));
+        Assert.Contains(e.Problems, p => p.Contains("Privacy:AuthorityKeyFile is not", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Bind_PrivacySections_AreKnownSettings()
+    {
+        AgentSettings settings = SettingsLoader.Bind(SettingsLoader.Build(
+            ["--Retention:EvidenceHours=1.5", "--Evidence:Enabled=false", "--Privacy:AuditPath=/tmp/a.jsonl", "--Privacy:AuditHeadSeconds=30"]));
+        Assert.Equal(1.5, settings.Retention.EvidenceHours);
+        Assert.False(settings.Evidence.Enabled);
+        Assert.Equal("/tmp/a.jsonl", settings.Privacy.ResolveAuditPath("/var/lib/edgeagent/outbox.db"));
+        Assert.Equal("/var/lib/edgeagent/audit.jsonl", new PrivacySettings().ResolveAuditPath("/var/lib/edgeagent/outbox.db"));
+        Assert.Equal(30, settings.Privacy.AuditHeadSeconds);
+    }
+
+    public void Dispose() => _dir.Dispose();
+}
