@@ -24,7 +24,11 @@ public class FrameLoopAllocationTests
     private sealed class PassCounter : IPassSink
     {
         public int Count { get; private set; }
-        public void OnPass(VehiclePass pass) => Count++;
+        public void OnPass(VehiclePass pass)
+        {
+            Count++;
+            pass.Evidence?.Dispose();   // whoever takes a pass returns its evidence buffers, as the recorder does
+        }
     }
 
     [Fact]

@@ -19,18 +19,24 @@ public sealed record EvidenceCaptureOptions
     /// <summary>Context kept around the plate's box: this share of its width each side, and of its height above and below.</summary>
     public float CropMarginX { get; init; } = 0.15f;
     public float CropMarginY { get; init; } = 0.5f;
+    /// <summary>
+    /// Slots whose buffers are allocated up front. The tracker fills its lowest free slot first, so these cover
+    /// that many vehicles at once; a slot beyond them gets its buffers at its first use, once per process.
+    /// </summary>
+    public int PreallocatedSlots { get; init; } = 4;
 }
 
 /// <summary>
 /// The evidence hook of the frame loop: per tracker slot, a crop buffer and an overview buffer allocated
-/// once (at the slot's first use); when a track's best read improves, one bridge call copies the plate region and a shrunken frame
+/// once (up front for the first few slots); when a track's best read improves, one bridge call copies the plate region and a shrunken frame
 /// into them (no managed allocation). When the pass is emitted the slot's copy goes into rented buffers
 /// (<see cref="EvidenceSnapshot"/>), so the slot is free for the next vehicle at once.
 /// </summary>
 public sealed unsafe class FrameEvidenceCapture : IEvidenceCapture
 {
     private readonly EvidenceCaptureOptions _options;
-    // Allocated at a slot's first capture: memory follows the most vehicles seen at once, not the tracker's limit.
+    // The first few allocated at once, the rest at their first capture: memory follows the most vehicles seen
+    // at once, not the tracker's limit of 16.
     private readonly Slot?[] _slots;
     private readonly int _overviewWidth, _overviewHeight;
     private readonly float _overviewScale;
@@ -46,7 +52,10 @@ public sealed unsafe class FrameEvidenceCapture : IEvidenceCapture
         FrameWidth = frameWidth;
         FrameHeight = frameHeight;
         _slots = new Slot?[slots];
+        for (int i = 0; i < Math.Min(slots, _options.PreallocatedSlots); i++) _slots[i] = NewSlot();
     }
+
+    private Slot NewSlot() => new(_options.CropMaxWidth * _options.CropMaxHeight * 3, _overviewWidth * _overviewHeight * 3);
 
     public int FrameWidth { get; }
     public int FrameHeight { get; }
@@ -57,7 +66,7 @@ public sealed unsafe class FrameEvidenceCapture : IEvidenceCapture
     public void Capture(int slot, Frame frame, in PlateCandidate box)
     {
         if ((uint)slot >= (uint)_slots.Length || frame.Width != FrameWidth || frame.Height != FrameHeight) return;
-        Slot s = _slots[slot] ??= new Slot(_options.CropMaxWidth * _options.CropMaxHeight * 3, _overviewWidth * _overviewHeight * 3);
+        Slot s = _slots[slot] ??= NewSlot();
         int marginX = (int)(box.BoundsWidth * _options.CropMarginX), marginY = (int)(box.BoundsHeight * _options.CropMarginY);
         int x = Math.Max(0, box.X - marginX), y = Math.Max(0, box.Y - marginY);
         int w = Math.Min(frame.Width, box.X + box.BoundsWidth + marginX) - x, h = Math.Min(frame.Height, box.Y + box.BoundsHeight + marginY) - y;
