@@ -10,6 +10,7 @@ using EdgeAgent.Privacy;
 using EdgeAgent.Privacy.Keys;
 using EdgeAgent.Settings;
 using EdgeAgent.Storage;
+using EdgeAgent.Storage.Audit;
 
 namespace EdgeAgent.Hosting;
 
