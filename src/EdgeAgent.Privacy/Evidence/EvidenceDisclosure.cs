@@ -16,8 +16,13 @@ namespace EdgeAgent.Privacy.Evidence;
 /// {its topic root}/evidence/response. Images leave only when the policy in force lets that recipient have
 /// evidence, and only after the disclosure is in the audit log; every refusal is audited too.
 /// </summary>
-public sealed partial class EvidenceDisclosure(IEvidenceStore store, IAuditLog audit, PolicyStore policy, string site, string camera)
+public sealed partial class EvidenceDisclosure(IEvidenceStore store, IAuditLog audit, PolicyStore policy, string site, IReadOnlyList<string> cameras)
 {
+    public EvidenceDisclosure(IEvidenceStore store, IAuditLog audit, PolicyStore policy, string site, string camera)
+        : this(store, audit, policy, site, [camera])
+    {
+    }
+
     public const string RequestSuffix = "/evidence/request";
     public const string ResponseSuffix = "/evidence/response";
     private const int MaxRequestBytes = 4096;
@@ -26,8 +31,9 @@ public sealed partial class EvidenceDisclosure(IEvidenceStore store, IAuditLog a
     public long Refused => Interlocked.Read(ref _refused);
     private long _disclosed, _refused;
 
-    /// <summary>The request topics of every recipient of the policy in force (refusals are answered too).</summary>
-    public IEnumerable<string> RequestTopics() => policy.Current.Recipients.Select(r => r.Root(site, camera) + RequestSuffix);
+    /// <summary>The request topics of every recipient of the policy in force, for each camera (refusals are answered too).</summary>
+    public IEnumerable<string> RequestTopics() =>
+        policy.Current.Recipients.SelectMany(r => cameras.Select(c => r.Root(site, c) + RequestSuffix)).Distinct(StringComparer.Ordinal);
 
     /// <summary>The answer (topic, JSON) to a request on <paramref name="topic"/>, or null when that is no recipient's request topic.</summary>
     public (string Topic, byte[] Payload)? Answer(string topic, ReadOnlySpan<byte> payload)
@@ -35,7 +41,7 @@ public sealed partial class EvidenceDisclosure(IEvidenceStore store, IAuditLog a
         if (!topic.EndsWith(RequestSuffix, StringComparison.Ordinal)) return null;
         string root = topic[..^RequestSuffix.Length];
         SharingPolicy inForce = policy.Current;
-        Recipient? recipient = inForce.Recipients.FirstOrDefault(r => r.Root(site, camera) == root);
+        Recipient? recipient = inForce.Recipients.FirstOrDefault(r => cameras.Any(c => r.Root(site, c) == root));
         if (recipient is null) return null;   // a recipient of an earlier policy: no answer at all
         string responseTopic = root + ResponseSuffix;
 

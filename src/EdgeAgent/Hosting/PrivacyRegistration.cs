@@ -57,7 +57,8 @@ public static class PrivacyRegistration
         if (string.IsNullOrWhiteSpace(settings.Mqtt.Host)) return;
         var topics = new Topics(settings.Mqtt.Site, settings.Mqtt.CameraId);
         services.AddSingleton(sp => new EvidenceDisclosure(sp.GetRequiredService<IEvidenceStore>(), sp.GetRequiredService<IAuditLog>(),
-            sp.GetRequiredService<PolicyStore>(), settings.Mqtt.Site, settings.Mqtt.CameraId));
+            sp.GetRequiredService<PolicyStore>(), settings.Mqtt.Site,
+            settings.Camera.EffectiveSources(settings.Mqtt.CameraId).Select(c => c.Id).ToArray()));
         services.AddSingleton(sp =>
         {
             PrivacyChannelService? service = null;
