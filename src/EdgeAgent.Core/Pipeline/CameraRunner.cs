@@ -9,8 +9,11 @@ namespace EdgeAgent.Core.Pipeline;
 /// <summary>How a camera's frames are paced and what happens when processing falls behind.</summary>
 public sealed record CameraRunOptions
 {
-    /// <summary>Frames in the ring between capture and processing.</summary>
-    public int RingCapacity { get; init; } = 4;
+    /// <summary>
+    /// Frames in the ring between capture and processing: one being written, one being processed, one ready
+    /// in between. Each 1080p frame is 8 MB (BGR and gray), so a slot more costs memory and buys nothing.
+    /// </summary>
+    public int RingCapacity { get; init; } = 3;
 
     /// <summary>Replay pacing: false plays a file as fast as possible, true keeps the original frame times.</summary>
     public bool Realtime { get; init; }

@@ -85,6 +85,10 @@ public static partial class VisionNative
         // against the frame loops (a tenth of the processing thread's time, measured with perf). Only if
         // nobody chose otherwise.
         if (Environment.GetEnvironmentVariable("OMP_THREAD_LIMIT") is null) _ = setenv("OMP_THREAD_LIMIT", "1", 0);
+        // FFmpeg's and OpenCV's threads would each get a C heap arena of their own (up to 8 per core), and
+        // freed frame buffers stay in them: two arenas keep the agent's resident memory about 8 MB lower
+        // (bench, 1080p). Only if the operator did not choose (MALLOC_ARENA_MAX is read by glibc itself).
+        if (Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") is null) _ = mallopt(MallocArenaMax, 2);
         string? overrideDir = Environment.GetEnvironmentVariable("EDGEAGENT_NATIVE_DIR");
         foreach (string? candidate in new[]
                  {
@@ -101,4 +105,9 @@ public static partial class VisionNative
 
     [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int setenv(string name, string value, int overwrite);
+
+    private const int MallocArenaMax = -8;   // M_ARENA_MAX in glibc's malloc.h
+
+    [LibraryImport("libc", EntryPoint = "mallopt")]
+    private static partial int mallopt(int param, int value);
 }
