@@ -112,7 +112,7 @@ public sealed class CameraCheck : IDoctorCheck
         uri.StartsWith("rtsp://", StringComparison.OrdinalIgnoreCase) || uri.StartsWith("http", StringComparison.OrdinalIgnoreCase)
             ? $"check the URL and credentials, that the camera answers (ping it) and streams H.264/H.265 ({profile.Transport})"
             : uri.StartsWith("/dev/video", StringComparison.Ordinal) || uri.StartsWith("v4l2:", StringComparison.Ordinal)
-                ? "check the device exists (ls /dev/video*), is not held by another program, and the agent's user is in group video"
+                ? "check the device exists (ls /dev/video*), is not held by another program (stop the service first: systemctl stop edgeagent), and the agent's user is in group video"
                 : "check the path, and that the file is a video FFmpeg decodes";
 
     /// <summary>rtsp://user:pass@host/... without the password: the report may be pasted into a ticket.</summary>

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 using Microsoft.Data.Sqlite;
 
 using EdgeAgent.Cli.Output;
@@ -29,6 +31,13 @@ public sealed class NativeLibrariesCheck : IDoctorCheck
             connection.Open();
             return "SQLite " + connection.ServerVersion;
         });
+        // Under systemd the unit is Type=notify: without libsystemd the agent never says READY and is killed.
+        if (Directory.Exists("/run/systemd/system"))
+        {
+            Try("libsystemd", () => NativeLibrary.TryLoad("libsystemd.so.0", out nint handle) && handle != 0
+                ? "libsystemd"
+                : throw new DllNotFoundException("libsystemd.so.0 is missing (Debian package libsystemd0): the service could never report READY"));
+        }
         return Task.FromResult(failed.Count == 0
             ? CheckResult.Pass(Name, string.Join(", ", loaded))
             : CheckResult.Fail(Name, string.Join("; ", failed),

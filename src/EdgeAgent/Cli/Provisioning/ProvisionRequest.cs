@@ -48,6 +48,8 @@ internal sealed record ProvisionPlan(ProvisionRequest Request, string Host, int 
     {
         int defaultPort = tls ? 8883 : 1883;
         string host = broker.Trim();
+        if (host.Contains("://", StringComparison.Ordinal))
+            return ("", 0, $"--broker '{broker}' is not host:port: leave out the scheme (TLS is turned on by --ca)");
         string? port = null;
         if (host.StartsWith('['))
         {

@@ -90,7 +90,7 @@ public sealed class Provisioner(string profilesFolder, TextWriter output)
         MakeUnitSecret(plan);
         SettingsFile.Write(plan);
         Say($"wrote {plan.SettingsFile} (site {request.Site}, camera {request.Camera}, broker {plan.Host}:{plan.Port}{(plan.Tls ? " over TLS" : "")}" +
-            (request.Source is null ? "" : $", camera source {request.Source}") + ")");
+            (request.Source is null ? "" : $", camera source {Doctor.CameraCheck.SafeUri(request.Source)}") + ")");
         Say("next: edgeagent doctor" + (plan.ConfigDir == "/etc/edgeagent" ? "" : $" --config {plan.SettingsFile}") +
             ", then (re)start the service: systemctl restart edgeagent");
     }
