@@ -18,6 +18,7 @@ var root = new RootCommand("EdgeAgent: reads number plates on the camera box and
     PolicyCommands.Policy(settingArgs),
     ProvisionCommand.Create(),
     DoctorCommand.Create(settingArgs),
+    SnapshotCommand.Create(settingArgs),
 };
 root.Options.Add(AgentCommands.ConfigOption);
 return await root.Parse(commandArgs).InvokeAsync().ConfigureAwait(false);

@@ -24,6 +24,8 @@ public static class AuditKinds
     public const string OutboxEvicted = "outbox.evicted";
     /// <summary>The log itself recovered from a write cut off by a crash (details: bytes dropped).</summary>
     public const string AuditRecovered = "audit.recovered";
+    /// <summary>An engineer wrote a redacted frame for the aim check (`edgeagent snapshot`; details: path, camera, user, redaction counts).</summary>
+    public const string SnapshotTaken = "snapshot.taken";
 }
 
 /// <summary>One entry of the hash chain: <see cref="Hash"/> covers every other field, including <see cref="PreviousHash"/>.</summary>
