@@ -168,12 +168,14 @@ public sealed class CameraRunner
 
     private void ProcessMeasured(Frame frame, LoopMeter meter)
     {
-        long passes = _pipeline.Counters.Passes;
+        // A pass that ends is born as an object even when the tracker then drops it as a phantom.
+        long ended = _pipeline.Counters.Passes + _pipeline.PhantomsDropped;
         long allocated = GC.GetAllocatedBytesForCurrentThread();
         long started = Stopwatch.GetTimestamp();
         _pipeline.Process(frame, _sink);
         long elapsed = Stopwatch.GetTimestamp() - started;
-        meter.FrameDone(frame.Index, elapsed, GC.GetAllocatedBytesForCurrentThread() - allocated, _pipeline.Counters.Passes != passes);
+        long bytes = GC.GetAllocatedBytesForCurrentThread() - allocated;
+        meter.FrameDone(frame.Index, elapsed, bytes, _pipeline.Counters.Passes + _pipeline.PhantomsDropped != ended);
     }
 
     private void WaitUntil(long startTicks, double streamMs, CancellationToken cancellation)

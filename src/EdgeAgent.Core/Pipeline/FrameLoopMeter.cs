@@ -109,7 +109,7 @@ public sealed class LoopMeter
     /// <summary>Managed bytes the processing thread allocated in its frames since it started.</summary>
     public long AllocatedBytes => Interlocked.Read(ref _allocated);
 
-    /// <summary>Frames that allocated although no pass ended in them (the zero-allocation claim says: none).</summary>
+    /// <summary>Frames that allocated although no pass ended in them, emitted or dropped as a phantom (the zero-allocation claim says: none).</summary>
     public long FramesAllocatingWithoutPass => Interlocked.Read(ref _allocatingFrames);
 
     /// <summary>The first few frames that allocated without ending a pass (frame index, bytes), to find the culprit.</summary>

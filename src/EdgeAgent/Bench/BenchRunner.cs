@@ -77,7 +77,7 @@ public static class BenchRunner
                     $"the video ended before the {options.WarmupFrames} warm-up frames were processed: give a smaller --warmup or a longer video");
 
             Say($"decode-only: {Path.GetFileName(video)} on {options.Cameras} stream(s)");
-            DecodeBenchmark.Result decode = DecodeBenchmark.Run(video, options.Cameras);
+            DecodeBenchmark.Result decode = DecodeBenchmark.Run(video, options.Cameras, cancellation);
             Say($"decode-only: {decode.Frames} frames in {decode.Seconds:0.0} s ({decode.FramesPerSecond:0.0} frames/s, {decode.CpuMsPerFrame:0.00} CPU ms per frame)");
 
             var (latencyP50, latencyP99) = recorder.LatencyMs;
@@ -131,6 +131,11 @@ public static class BenchRunner
         {
             await Console.Error.WriteLineAsync("edgeagent: " + e.Message).ConfigureAwait(false);
             return ExitCodes.BadConfiguration;
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync("edgeagent bench: interrupted; no figures").ConfigureAwait(false);
+            return ExitCodes.Failed;
         }
         catch (Core.Ports.FrameSourceException e)
         {

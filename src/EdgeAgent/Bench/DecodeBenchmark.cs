@@ -20,7 +20,7 @@ public static class DecodeBenchmark
     }
 
     /// <summary>Decodes <paramref name="video"/> to its end on <paramref name="streams"/> threads; the total frames over the wall time.</summary>
-    public static Result Run(string video, int streams)
+    public static Result Run(string video, int streams, CancellationToken cancellation)
     {
         // Opening is not decoding: every stream is open (and its frame allocated) before the clock starts.
         var sources = new List<VideoFrameSource>();
@@ -39,7 +39,7 @@ public static class DecodeBenchmark
                 {
                     try
                     {
-                        while (source.Read(frame) == FrameReadResult.Frame) counts[stream]++;
+                        while (!cancellation.IsCancellationRequested && source.Read(frame) == FrameReadResult.Frame) counts[stream]++;
                     }
                     catch (FrameSourceException e)
                     {
@@ -54,6 +54,7 @@ public static class DecodeBenchmark
             foreach (Thread thread in threads) thread.Join();
             double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
             if (errors.FirstOrDefault(e => e is not null) is { } error) throw error;
+            cancellation.ThrowIfCancellationRequested();
             return new Result(counts.Sum(), seconds, Environment.CpuUsage.TotalTime - cpu);
         }
         finally
