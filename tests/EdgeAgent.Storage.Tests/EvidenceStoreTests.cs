@@ -83,4 +83,20 @@ public class EvidenceStoreTests
         Assert.Equal(OutboxDatabase.SchemaVersion, reader.GetInt64(2));
         Assert.True(OutboxDatabase.SchemaVersion >= 2);
     }
+
+    [Fact]
+    public void PurgeOldestOver_OverTheCap_DeletesOldestFirstUntilItFits()
+    {
+        using var dir = new TempDirectory();
+        using var store = new SqliteEvidenceStore(dir.File("outbox.db"));
+        var start = DateTimeOffset.FromUnixTimeMilliseconds(1_800_000_000_000);
+        for (int i = 0; i < 10; i++)
+            store.Store(new EvidenceRecord($"01JD{i:D22}", start.AddMinutes(i), new byte[1000], new byte[9000], "{}"));
+        Assert.Equal(100_000, store.Bytes);
+        Assert.Equal(0, store.PurgeOldestOver(100_000));
+        Assert.Equal(4, store.PurgeOldestOver(65_000));
+        Assert.Equal(60_000, store.Bytes);
+        Assert.Null(store.Find($"01JD{3:D22}"));
+        Assert.NotNull(store.Find($"01JD{4:D22}"));
+    }
 }

@@ -105,6 +105,38 @@ public sealed class PrivacyServicesTests : IDisposable
     }
 
     [Fact]
+    public async Task EvidenceRecorder_DiskShort_KeepsNoImagesAndCountsThem()
+    {
+        using var store = new SqliteEvidenceStore(_dir.File("outbox.db"));
+        var limits = new EvidenceLimits { MinFreeBytes = 64L << 20, FreeBytes = () => 10L << 20 };
+        var recorder = new EvidenceRecorder(store, new AuditLogFile(_dir.File("audit.jsonl")), Profile, new RedactorOptions(), limits, NullLogger<EvidenceRecorder>.Instance);
+        Assert.True(recorder.TryEnqueue(Read(1, DateTimeOffset.UtcNow), Snapshot()));
+        await Run(recorder);
+        Assert.Equal(0, store.Count);
+        Assert.Equal(1, recorder.Dropped);
+        Assert.Equal(0, recorder.RedactionFailures);
+    }
+
+    [Fact]
+    public async Task EvidenceRecorder_OverItsByteCap_DeletesTheOldestAndAuditsIt()
+    {
+        using var store = new SqliteEvidenceStore(_dir.File("outbox.db"));
+        var audit = new AuditLogFile(_dir.File("audit.jsonl"));
+        var old = DateTimeOffset.UtcNow.AddHours(-1);
+        store.Store(new EvidenceRecord("01KAQ6F0X9S2B7Q3M4N5P6R7S1", old, new byte[3000], new byte[25000], "{}"));
+        var limits = new EvidenceLimits { MaxBytes = 30_000 };
+        var recorder = new EvidenceRecorder(store, audit, Profile, new RedactorOptions(), limits, NullLogger<EvidenceRecorder>.Instance);
+        PlateReadEvent read = Read(1, DateTimeOffset.UtcNow);
+        Assert.True(recorder.TryEnqueue(read, Snapshot()));
+        await Run(recorder);
+        Assert.Null(store.Find("01KAQ6F0X9S2B7Q3M4N5P6R7S1"));
+        Assert.NotNull(store.Find(read.Id));
+        AuditEntry entry = Assert.Single(AuditVerifier.ReadAll(audit.Path));
+        Assert.Equal(AuditKinds.RetentionPurged, entry.Kind);
+        Assert.Equal("over Evidence:MaxBytes", entry.Details["reason"]);
+    }
+
+    [Fact]
     public void RetentionService_PurgeOnce_DeletesWhatIsDueAndAuditsEachKind()
     {
         string path = _dir.File("outbox.db");

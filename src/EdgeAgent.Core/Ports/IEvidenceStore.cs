@@ -17,6 +17,12 @@ public interface IEvidenceStore
     /// <summary>Deletes the evidence captured before <paramref name="cutoff"/>; returns how many reads' images went.</summary>
     int PurgeCapturedBefore(DateTimeOffset cutoff);
 
+    /// <summary>Deletes the oldest evidence until the images take at most <paramref name="maxBytes"/>; returns how many reads' images went.</summary>
+    int PurgeOldestOver(long maxBytes);
+
     /// <summary>How many reads have evidence kept.</summary>
     long Count { get; }
+
+    /// <summary>Bytes of JPEG kept.</summary>
+    long Bytes { get; }
 }

@@ -72,6 +72,57 @@ public sealed class SqliteEvidenceStore : IEvidenceStore, IDisposable
         }
     }
 
+    public int PurgeOldestOver(long maxBytes)
+    {
+        lock (_gate)
+        {
+            long total = BytesLocked();
+            if (total <= maxBytes) return 0;
+            // Oldest first, until what is left fits: the newest evidence is the most likely to be asked for.
+            var doomed = new List<string>();
+            using (SqliteCommand command = _connection.CreateCommand())
+            {
+                command.CommandText = "SELECT read_id, length(coalesce(plate_jpeg, x'')) + length(coalesce(overview_jpeg, x'')) FROM evidence ORDER BY captured_at, read_id";
+                using SqliteDataReader reader = command.ExecuteReader();
+                while (total > maxBytes && reader.Read())
+                {
+                    doomed.Add(reader.GetString(0));
+                    total -= reader.GetInt64(1);
+                }
+            }
+            using (SqliteTransaction transaction = _connection.BeginTransaction())
+            using (SqliteCommand delete = _connection.CreateCommand())
+            {
+                delete.Transaction = transaction;
+                delete.CommandText = "DELETE FROM evidence WHERE read_id = $id";
+                SqliteParameter id = delete.Parameters.Add("$id", SqliteType.Text);
+                foreach (string readId in doomed)
+                {
+                    id.Value = readId;
+                    delete.ExecuteNonQuery();
+                }
+                transaction.Commit();
+            }
+            if (doomed.Count > 0) Checkpoint();
+            return doomed.Count;
+        }
+    }
+
+    public long Bytes
+    {
+        get
+        {
+            lock (_gate) return BytesLocked();
+        }
+    }
+
+    private long BytesLocked()
+    {
+        using SqliteCommand command = _connection.CreateCommand();
+        command.CommandText = "SELECT coalesce(sum(length(coalesce(plate_jpeg, x'')) + length(coalesce(overview_jpeg, x''))), 0) FROM evidence";
+        return (long)command.ExecuteScalar()!;
+    }
+
     public long Count
     {
         get

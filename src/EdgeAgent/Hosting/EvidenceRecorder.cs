@@ -27,13 +27,23 @@ public sealed partial class EvidenceRecorder : BackgroundService, IDrainable
     private readonly PrivacyMasks _masks;
     private readonly bool _gray;
     private readonly ILogger _logger;
+    private readonly EvidenceLimits _limits;
     private Redactor? _redactor;
     private long _stored, _dropped, _failed, _pending;
 
     public EvidenceRecorder(IEvidenceStore store, IAuditLog audit, HardwareProfile profile, RedactorOptions options, int queueLength,
         ILogger<EvidenceRecorder> logger)
+        : this(store, audit, profile, options, new EvidenceLimits { QueueLength = queueLength }, logger)
+    {
+    }
+
+    public EvidenceRecorder(IEvidenceStore store, IAuditLog audit, HardwareProfile profile, RedactorOptions options, EvidenceLimits limits,
+        ILogger<EvidenceRecorder> logger)
     {
         ArgumentNullException.ThrowIfNull(profile);
+        ArgumentNullException.ThrowIfNull(limits);
+        _limits = limits;
+        int queueLength = limits.QueueLength;
         _store = store;
         _audit = audit;
         _options = options;
@@ -111,9 +121,17 @@ public sealed partial class EvidenceRecorder : BackgroundService, IDrainable
             EncodedJpeg plateJpeg = Encode(snapshot.Plate, JpegEncoder.PlateCropMaxBytes);
             EncodedJpeg overviewJpeg = Encode(snapshot.Overview, JpegEncoder.OverviewMaxBytes);
             stage = "store";
+            // Images are the first thing to give up when the disk runs short: they must never cost a read its place.
+            if (_limits.FreeBytes?.Invoke() is { } free && free < _limits.MinFreeBytes)
+            {
+                Interlocked.Increment(ref _dropped);
+                Log.LowDisk(_logger, readId, free);
+                return;
+            }
             string summary = $"{{\"plate\":{plate.Summary},\"overview\":{overview.Summary}}}";
             _store.Store(new EvidenceRecord(readId, time, plateJpeg.Bytes, overviewJpeg.Bytes, summary));
             Interlocked.Increment(ref _stored);
+            KeepUnderCap();
             Log.Stored(_logger, readId, plateJpeg.Bytes.Length, overviewJpeg.Bytes.Length, overview.Faces + plate.Faces, overview.People + plate.People);
         }
 #pragma warning disable CA1031 // Whatever went wrong, the unredacted pixels must not be kept: drop, count, audit.
@@ -141,6 +159,30 @@ public sealed partial class EvidenceRecorder : BackgroundService, IDrainable
         }
     }
 
+    // Beyond Evidence:MaxBytes the oldest images go (audited as a retention deletion with its reason).
+    private void KeepUnderCap()
+    {
+        int purged = _store.PurgeOldestOver(_limits.MaxBytes);
+        if (purged == 0) return;
+        Log.OverCap(_logger, purged, _limits.MaxBytes);
+        try
+        {
+            _audit.Append(AuditKinds.RetentionPurged, new Dictionary<string, string>
+            {
+                ["what"] = "evidence",
+                ["count"] = purged.ToString(CultureInfo.InvariantCulture),
+                ["reason"] = "over Evidence:MaxBytes",
+                ["max_bytes"] = _limits.MaxBytes.ToString(CultureInfo.InvariantCulture),
+            });
+        }
+#pragma warning disable CA1031 // The deletion stands; the missing entry is logged loudly.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Log.AuditFailed(_logger, "(cap)", e.Message);
+        }
+    }
+
     private EncodedJpeg Encode(EvidenceImage image, int maxBytes) =>
         JpegEncoder.Encode(image.Bgr.AsSpan(0, image.Length), image.Width, image.Height, image.Stride, maxBytes, _gray);
 
@@ -161,7 +203,26 @@ public sealed partial class EvidenceRecorder : BackgroundService, IDrainable
         [LoggerMessage(EventId = 5006, Level = LogLevel.Warning, Message = "{Count} evidence images still waited for redaction after {Seconds} s; they are dropped at the stop")]
         public static partial void NotDrained(ILogger logger, long count, double seconds);
 
+        [LoggerMessage(EventId = 5007, Level = LogLevel.Warning, Message = "Evidence of read {Id} not kept: only {Free} bytes free where the outbox lives (reads come first)")]
+        public static partial void LowDisk(ILogger logger, string id, long free);
+
+        [LoggerMessage(EventId = 5008, Level = LogLevel.Information, Message = "Evidence over {MaxBytes} bytes: the {Count} oldest reads' images deleted")]
+        public static partial void OverCap(ILogger logger, int count, long maxBytes);
+
         [LoggerMessage(EventId = 5005, Level = LogLevel.Information, Message = "Evidence: {Stored} kept, {Dropped} dropped (queue full), {Failed} redaction failures")]
         public static partial void Summary(ILogger logger, long stored, long dropped, long failed);
     }
+}
+
+/// <summary>How much the evidence worker may hold and keep.</summary>
+public sealed record EvidenceLimits
+{
+    /// <summary>Passes waiting for redaction at most.</summary>
+    public int QueueLength { get; init; } = 16;
+    /// <summary>The most the kept images may take; the oldest go beyond it.</summary>
+    public long MaxBytes { get; init; } = 128L * 1024 * 1024;
+    /// <summary>Below this much free space where the outbox lives, images are not kept.</summary>
+    public long MinFreeBytes { get; init; }
+    /// <summary>Free bytes where the outbox lives (statvfs), or null when unknown.</summary>
+    public Func<long?>? FreeBytes { get; init; }
 }

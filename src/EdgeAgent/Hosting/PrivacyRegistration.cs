@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using EdgeAgent.Core.Contract;
 using EdgeAgent.Core.Ports;
 using EdgeAgent.Core.Profiles;
+using EdgeAgent.Platform;
 using EdgeAgent.Privacy.Evidence;
 using EdgeAgent.Privacy.Keys;
 using EdgeAgent.Privacy.Policy;
@@ -42,7 +43,15 @@ public static class PrivacyRegistration
             services.AddSingleton(sp =>
             {
                 var recorder = new EvidenceRecorder(sp.GetRequiredService<IEvidenceStore>(), sp.GetRequiredService<IAuditLog>(), profile,
-                    new RedactorOptions { CascadeFolder = settings.Evidence.CascadeFolder }, settings.Evidence.QueueLength,
+                    new RedactorOptions { CascadeFolder = settings.Evidence.CascadeFolder },
+                    new EvidenceLimits
+                    {
+                        QueueLength = settings.Evidence.QueueLength,
+                        MaxBytes = settings.Evidence.MaxBytes,
+                        // Twice the outbox's own floor: images give way well before the outbox has to evict reads.
+                        MinFreeBytes = 2 * settings.Storage.MinFreeBytes,
+                        FreeBytes = () => DiskSpace.FreeBytes(Path.GetDirectoryName(Path.GetFullPath(settings.Storage.Path))!),
+                    },
                     sp.GetRequiredService<ILogger<EvidenceRecorder>>());
                 sp.GetRequiredService<ReadRecorder>().EvidenceCommitted = recorder.TryEnqueue;
                 return recorder;

@@ -159,6 +159,12 @@ public sealed class EvidenceSettings
 
     /// <summary>Passes waiting for redaction at most; beyond this an image is dropped (counted), never its read.</summary>
     public int QueueLength { get; set; } = 16;
+
+    /// <summary>
+    /// The most the evidence images may take in the outbox's file (bytes); the oldest go first beyond it, so
+    /// images never crowd reads out of the outbox's own cap (Storage:MaxBytes).
+    /// </summary>
+    public long MaxBytes { get; set; } = 128L * 1024 * 1024;
 }
 
 public sealed class RetentionSettings

@@ -102,6 +102,10 @@ public static class SettingsValidator
                 problems.Add($"Evidence:OverviewWidth is {s.Evidence.OverviewWidth}: expected 160..3840 pixels");
             if (s.Evidence.QueueLength is < 1 or > 1000)
                 problems.Add($"Evidence:QueueLength is {s.Evidence.QueueLength}: expected 1..1000");
+            if (s.Evidence.MaxBytes < 1024 * 1024)
+                problems.Add($"Evidence:MaxBytes is {s.Evidence.MaxBytes}: expected at least 1048576 (1 MiB; about 40 passes' images)");
+            else if (s.Storage.MaxBytes > 0 && s.Evidence.MaxBytes >= s.Storage.MaxBytes / 2)
+                problems.Add($"Evidence:MaxBytes ({s.Evidence.MaxBytes}) must be under half of Storage:MaxBytes ({s.Storage.MaxBytes}): the images must leave the reads room");
         }
         if (!(s.Retention.DeliveredReadsHours >= 0) || s.Retention.DeliveredReadsHours > 24 * 366)
             problems.Add($"Retention:DeliveredReadsHours is {s.Retention.DeliveredReadsHours}: expected 0..8784 hours (0 deletes a read once delivered)");
