@@ -193,6 +193,34 @@ public sealed class RedactionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Take_WhileEverySnapshotBufferIsHeld_GoesWithoutEvidenceAndReusesWipedBuffersAfterDispose()
+    {
+        Frame frame = Plain();
+        var capture = new FrameEvidenceCapture(1, frame.Width, frame.Height, new EvidenceCaptureOptions { MaxSnapshots = 2 });
+        EvidenceSnapshot Next(long index)
+        {
+            frame.Index = index;
+            capture.Capture(0, frame, PlateBox);
+            return capture.Take(0, index)!;
+        }
+        EvidenceSnapshot first = Next(1), second = Next(2);
+        Assert.NotNull(first);
+        Assert.NotNull(second);
+        frame.Index = 3;
+        capture.Capture(0, frame, PlateBox);
+        Assert.Null(capture.Take(0, 3));                 // redaction behind: this pass goes without images
+        Assert.Equal(1, capture.SnapshotsDropped);
+        Assert.Null(capture.Take(0, 3));                 // and the slot was given up, not left holding a stale frame
+        byte[] overview = first.Overview.Bgr;
+        Assert.Contains(overview.AsSpan(0, first.Overview.Length).ToArray(), b => b != 0);
+        first.Dispose();
+        Assert.True(overview.AsSpan(0, first.Overview.Length).IndexOfAnyExcept((byte)0) < 0);   // wiped before reuse
+        using EvidenceSnapshot third = Next(4);
+        Assert.Same(overview, third.Overview.Bgr);       // the same buffer again: a steady stream allocates nothing
+        second.Dispose();
+    }
+
+    [Fact]
     public void Take_AfterALaterCaptureOfAnotherFrame_ReturnsNothingStale()
     {
         Frame frame = Plain();

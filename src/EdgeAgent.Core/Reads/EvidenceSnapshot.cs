@@ -1,5 +1,3 @@
-using System.Buffers;
-
 using EdgeAgent.Core.Plates;
 
 namespace EdgeAgent.Core.Reads;
@@ -17,19 +15,22 @@ public sealed record EvidenceImage(byte[] Bgr, int Width, int Height, float Orig
 /// <summary>
 /// The pixels of a pass's best frame, copied before that frame left the ring: the plate crop and a shrunken
 /// overview. Not yet redacted: nothing may store or send it before the redactor has filled faces, people
-/// and masks. The buffers are rented: dispose the snapshot (or the pass) to return them.
+/// and masks. The buffers come from an <see cref="EvidenceBufferPool"/>: dispose the snapshot to give them back.
 /// </summary>
 public sealed class EvidenceSnapshot : IDisposable
 {
+    private readonly EvidenceBufferPool? _pool;
     private int _disposed;
 
-    public EvidenceSnapshot(EvidenceImage plate, EvidenceImage overview, long frameIndex, DateTimeOffset capturedAt, BoxI plateInFrame)
+    public EvidenceSnapshot(EvidenceImage plate, EvidenceImage overview, long frameIndex, DateTimeOffset capturedAt, BoxI plateInFrame,
+        EvidenceBufferPool? pool = null)
     {
         PlateInFrame = plateInFrame;
         Plate = plate;
         Overview = overview;
         FrameIndex = frameIndex;
         CapturedAt = capturedAt;
+        _pool = pool;
     }
 
     public EvidenceImage Plate { get; }
@@ -42,10 +43,54 @@ public sealed class EvidenceSnapshot : IDisposable
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        // Wiped before going back to the pool: a rented buffer must not carry a face to its next user.
+        // Wiped before going back: a pooled buffer must not carry a face to its next user.
         Plate.Bgr.AsSpan(0, Plate.Length).Clear();
         Overview.Bgr.AsSpan(0, Overview.Length).Clear();
-        ArrayPool<byte>.Shared.Return(Plate.Bgr);
-        ArrayPool<byte>.Shared.Return(Overview.Bgr);
+        _pool?.Return(Plate.Bgr, Overview.Bgr);
+    }
+}
+
+/// <summary>
+/// Buffers for evidence snapshots, of exactly the capture's sizes, made as needed up to a limit and reused
+/// after that: the images of passes waiting for redaction take a bounded amount of memory, and a steady
+/// stream of passes allocates nothing (no large-object churn, no gen2 collections). When every buffer is in
+/// use, a pass goes without evidence (counted in <see cref="Exhausted"/>) rather than growing the heap.
+/// </summary>
+public sealed class EvidenceBufferPool(int plateBytes, int overviewBytes, int capacity)
+{
+    private readonly Lock _gate = new();
+    private readonly Stack<(byte[] Plate, byte[] Overview)> _free = new(capacity);
+    private int _created;
+    private long _exhausted;
+
+    public int Capacity => capacity;
+    public int Created => Volatile.Read(ref _created);
+    public long Exhausted => Interlocked.Read(ref _exhausted);
+
+    public bool TryRent(out byte[] plate, out byte[] overview)
+    {
+        lock (_gate)
+        {
+            if (_free.TryPop(out var pair))
+            {
+                (plate, overview) = pair;
+                return true;
+            }
+            if (_created < capacity)
+            {
+                _created++;
+                plate = GC.AllocateUninitializedArray<byte>(plateBytes);
+                overview = GC.AllocateUninitializedArray<byte>(overviewBytes);
+                return true;
+            }
+        }
+        Interlocked.Increment(ref _exhausted);
+        plate = overview = [];
+        return false;
+    }
+
+    public void Return(byte[] plate, byte[] overview)
+    {
+        lock (_gate) _free.Push((plate, overview));
     }
 }

@@ -1,5 +1,3 @@
-using System.Buffers;
-
 using EdgeAgent.Core.Frames;
 using EdgeAgent.Core.Plates;
 using EdgeAgent.Core.Ports;
@@ -24,6 +22,11 @@ public sealed record EvidenceCaptureOptions
     /// that many vehicles at once; a slot beyond them gets its buffers at its first use, once per process.
     /// </summary>
     public int PreallocatedSlots { get; init; } = 4;
+    /// <summary>
+    /// Snapshots that may exist at once (emitted passes whose images wait for, or are in, redaction); beyond
+    /// that a pass goes without evidence. Set it to the evidence queue's length plus two.
+    /// </summary>
+    public int MaxSnapshots { get; init; } = 10;
 }
 
 /// <summary>
@@ -40,6 +43,7 @@ public sealed unsafe class FrameEvidenceCapture : IEvidenceCapture
     private readonly Slot?[] _slots;
     private readonly int _overviewWidth, _overviewHeight;
     private readonly float _overviewScale;
+    private readonly EvidenceBufferPool _snapshots;
 
     public FrameEvidenceCapture(int slots, int frameWidth, int frameHeight, EvidenceCaptureOptions? options = null)
     {
@@ -52,6 +56,8 @@ public sealed unsafe class FrameEvidenceCapture : IEvidenceCapture
         FrameWidth = frameWidth;
         FrameHeight = frameHeight;
         _slots = new Slot?[slots];
+        _snapshots = new EvidenceBufferPool(_options.CropMaxWidth * _options.CropMaxHeight * 3, _overviewWidth * _overviewHeight * 3,
+            Math.Max(1, _options.MaxSnapshots));
         for (int i = 0; i < Math.Min(slots, _options.PreallocatedSlots); i++) _slots[i] = NewSlot();
     }
 
@@ -62,6 +68,9 @@ public sealed unsafe class FrameEvidenceCapture : IEvidenceCapture
 
     /// <summary>Captures made (on the frame loop), for the bench and health.</summary>
     public long Captures { get; private set; }
+
+    /// <summary>Passes that went without evidence because every snapshot buffer was in use (redaction behind).</summary>
+    public long SnapshotsDropped => _snapshots.Exhausted;
 
     public void Capture(int slot, Frame frame, in PlateCandidate box)
     {
@@ -95,19 +104,17 @@ public sealed unsafe class FrameEvidenceCapture : IEvidenceCapture
     {
         if ((uint)slot >= (uint)_slots.Length || _slots[slot] is not { } s) return null;
         if (s.FrameIndex != bestFrame || s.CropWidth == 0) return null;
+        s.FrameIndex = -1;   // taken (or given up): the next vehicle in this slot starts afresh
+        if (!_snapshots.TryRent(out byte[] plate, out byte[] overview)) return null;
         // The crop buffer's rows are CropMaxWidth wide; the snapshot packs them tightly.
         int cropRow = s.CropWidth * 3;
-        byte[] plate = ArrayPool<byte>.Shared.Rent(cropRow * s.CropHeight);
         for (int row = 0; row < s.CropHeight; row++)
             s.Crop.AsSpan(row * _options.CropMaxWidth * 3, cropRow).CopyTo(plate.AsSpan(row * cropRow));
-        int overviewLength = _overviewWidth * _overviewHeight * 3;
-        byte[] overview = ArrayPool<byte>.Shared.Rent(overviewLength);
-        s.Overview.AsSpan(0, overviewLength).CopyTo(overview);
-        s.FrameIndex = -1;   // taken: the next vehicle in this slot starts afresh
+        s.Overview.AsSpan(0, _overviewWidth * _overviewHeight * 3).CopyTo(overview);
         return new EvidenceSnapshot(
             new EvidenceImage(plate, s.CropWidth, s.CropHeight, s.CropOriginX, s.CropOriginY, s.CropScale),
             new EvidenceImage(overview, _overviewWidth, _overviewHeight, 0, 0, _overviewScale),
-            bestFrame, s.CapturedAt, s.Plate);
+            bestFrame, s.CapturedAt, s.Plate, _snapshots);
     }
 
     private sealed class Slot(int cropBytes, int overviewBytes)

@@ -21,7 +21,7 @@ public sealed class CameraPipelineFactory(AgentSettings settings, HardwareProfil
         // Evidence: the tracker copies each vehicle's best frame region; redaction happens later, off this loop.
         FrameEvidenceCapture? evidence = settings.Evidence.Enabled
             ? new FrameEvidenceCapture(new TrackerOptions().MaxTracks, profile.Width, profile.Height,
-                new EvidenceCaptureOptions { OverviewWidth = settings.Evidence.OverviewWidth })
+                new EvidenceCaptureOptions { OverviewWidth = settings.Evidence.OverviewWidth, MaxSnapshots = settings.Evidence.QueueLength + 2 })
             : null;
         var finder = new OpenCvPlateFinder();
         TesseractPlateReader reader;

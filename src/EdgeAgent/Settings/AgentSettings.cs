@@ -158,7 +158,7 @@ public sealed class EvidenceSettings
     public string CascadeFolder { get; set; } = "/usr/share/opencv4/haarcascades";
 
     /// <summary>Passes waiting for redaction at most; beyond this an image is dropped (counted), never its read.</summary>
-    public int QueueLength { get; set; } = 16;
+    public int QueueLength { get; set; } = 8;
 
     /// <summary>
     /// The most the evidence images may take in the outbox's file (bytes); the oldest go first beyond it, so
