@@ -50,6 +50,12 @@ public sealed class PrivacyFixture : IAsyncLifetime
     public AgentRun VerifyAfterSecondRun { get; private set; } = null!;
     public IReadOnlyList<CapturedMessage> Messages { get; private set; } = [];
 
+    /// <summary>
+    /// Every file under the unit's folder as it was while the agent ran, after evidence was kept: the outbox's
+    /// WAL and shared memory are only there then (an orderly stop checkpoints the WAL into the database).
+    /// </summary>
+    public IReadOnlyList<(string Where, byte[] Bytes)> FilesWhileRunning { get; private set; } = [];
+
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_dir.File("state"));
@@ -131,6 +137,8 @@ public sealed class PrivacyFixture : IAsyncLifetime
             else await Task.Delay(2000);
         }
 
+        FilesWhileRunning = ReadFilesNow();
+
         Publish(ChargingRoot + "/evidence/request", $$"""{"v":1,"request_id":"charging-1","read_id":"{{ReadId}}"}""");
         ChargingRefusal = await WaitMessage(_anpr!, m => m.Topic == ChargingRoot + "/evidence/response", "the charging recipient's answer", agent);
 
@@ -149,6 +157,27 @@ public sealed class PrivacyFixture : IAsyncLifetime
         // The audit head catches up with the refusals and the disclosure.
         await Until(() => _anpr!.Messages.Any(m => m.Topic == ChargingRoot + "/audit" && long.Parse(Field(m, "seq"), System.Globalization.CultureInfo.InvariantCulture) >= 5),
             "an audit head covering the disclosure and the refusals", agent);
+    }
+
+    private List<(string, byte[])> ReadFilesNow()
+    {
+        var files = new List<(string, byte[])>();
+        foreach (string file in Directory.EnumerateFiles(_dir.Path, "*", SearchOption.AllDirectories))
+        {
+            try
+            {
+                // SQLite keeps these open and locks with fcntl, which a shared read does not disturb.
+                using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                using var copy = new MemoryStream();
+                stream.CopyTo(copy);
+                files.Add(($"{file} (while running)", copy.ToArray()));
+            }
+            catch (FileNotFoundException)
+            {
+                // Gone between the listing and the read (a journal or temporary file): nothing left to search.
+            }
+        }
+        return files;
     }
 
     public static string PolicyJson(int version) => $$"""

@@ -175,6 +175,12 @@ public class PrivacyTests(PrivacyFixture unit) : IClassFixture<PrivacyFixture>
             .Select(f => (Where: f, Bytes: File.ReadAllBytes(f))).ToList();
         Assert.Contains(haystacks, h => h.Where.EndsWith("audit.jsonl", StringComparison.Ordinal));
         Assert.Contains(haystacks, h => h.Where.EndsWith("policy.accepted.json", StringComparison.Ordinal));
+        // The WAL holds the newest pages until a checkpoint: searched as it was while the agent ran.
+        Assert.Contains(unit.FilesWhileRunning, f => f.Where.Contains("outbox.db-wal", StringComparison.Ordinal) && f.Bytes.Length > 0);
+        haystacks.AddRange(unit.FilesWhileRunning.Where(f => !f.Where.Contains(".mp4", StringComparison.Ordinal)));
+        // The search does find what is there: the read's id, stored as text beside its hashed event.
+        byte[] readId = Encoding.UTF8.GetBytes(unit.ReadId);
+        Assert.Contains(unit.FilesWhileRunning, f => f.Where.Contains("outbox.db", StringComparison.Ordinal) && f.Bytes.AsSpan().IndexOf(readId) >= 0);
         haystacks.AddRange(unit.Messages.Select(m => (m.Topic, m.Payload.ToArray())));
         haystacks.Add(("agent output", Encoding.UTF8.GetBytes(unit.AgentOutput)));
         foreach (string spelling in SampleTruth.Spellings(Plate))

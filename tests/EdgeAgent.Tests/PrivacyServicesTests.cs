@@ -92,6 +92,41 @@ public sealed class PrivacyServicesTests : IDisposable
     }
 
     [Fact]
+    public async Task EvidenceRecorder_Worker_RedactsOnAThreadNicerThanTheAgentsOthers()
+    {
+        using var store = new SqliteEvidenceStore(_dir.File("outbox.db"));
+        var recorder = new EvidenceRecorder(store, new AuditLogFile(_dir.File("audit.jsonl")), Profile, new RedactorOptions(), 4, NullLogger<EvidenceRecorder>.Instance);
+        await recorder.StartAsync(CancellationToken.None);
+        try
+        {
+            int agent = Niceness(null) ?? throw new InvalidOperationException("no /proc/self/stat");
+            int? worker = null;
+            for (int i = 0; i < 100 && (worker is null || worker == agent); i++)   // until it has lowered itself
+            {
+                if (i > 0) await Task.Delay(50);
+                worker = Niceness(EvidenceRecorder.WorkerThreadName);
+            }
+            // Either at the full step, or at the floor of 19 when the agent already runs that nice.
+            Assert.Equal(Math.Min(19, agent + EvidenceRecorder.WorkerNiceness), worker);
+        }
+        finally
+        {
+            await recorder.StopAsync(CancellationToken.None);
+        }
+    }
+
+    // The nice value (field 19 of stat) of this process's thread named so (null while there is none), or of the process itself.
+    private static int? Niceness(string? threadName)
+    {
+        string? stat = threadName is null ? File.ReadAllText("/proc/self/stat")
+            : Directory.EnumerateDirectories("/proc/self/task")
+                .Where(t => File.ReadAllText(Path.Combine(t, "comm")).Trim() == threadName)
+                .Select(t => File.ReadAllText(Path.Combine(t, "stat"))).FirstOrDefault();
+        if (stat is null) return null;
+        return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[16], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
     public async Task EvidenceRecorder_QueueFull_DropsTheNewestAndCountsIt()
     {
         using var store = new SqliteEvidenceStore(_dir.File("outbox.db"));

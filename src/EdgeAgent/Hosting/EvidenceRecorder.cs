@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Threading.Channels;
 
@@ -7,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using EdgeAgent.Core.Ports;
 using EdgeAgent.Core.Profiles;
 using EdgeAgent.Core.Reads;
+using EdgeAgent.Platform;
 using EdgeAgent.Vision.Redaction;
 
 namespace EdgeAgent.Hosting;
@@ -30,6 +32,10 @@ public sealed partial class EvidenceRecorder : BackgroundService, IDrainable
     private readonly EvidenceLimits _limits;
     private Redactor? _redactor;
     private long _stored, _dropped, _failed, _pending;
+    // Figures for the stop's summary (the worker's thread only): what redaction costs and how big the images are.
+    private readonly List<double> _redactionMs = [];
+    private long _plateBytes, _overviewBytes;
+    private int _plateMax, _overviewMax;
 
     public EvidenceRecorder(IEvidenceStore store, IAuditLog audit, HardwareProfile profile, RedactorOptions options, int queueLength,
         ILogger<EvidenceRecorder> logger)
@@ -87,14 +93,49 @@ public sealed partial class EvidenceRecorder : BackgroundService, IDrainable
         return true;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>How much nicer than the agent the redaction thread runs: the frame loops get the cores first.</summary>
+    public const int WorkerNiceness = 10;
+
+    /// <summary>The redaction thread's name (also its name in /proc: at most 15 characters).</summary>
+    public const string WorkerThreadName = "EvidenceRedact";
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // A thread of its own, not the thread pool's: its nice value is lowered once, and OpenCV runs
+        // single-threaded (VisionNative), so every cycle of redaction is spent at that lower priority. When
+        // the cores are busy with frames, redaction waits, the queue fills and images are dropped (counted).
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var worker = new Thread(() =>
+        {
+            try
+            {
+                Work(stoppingToken);
+                done.SetResult();
+            }
+#pragma warning disable CA1031 // Handed to the host through the task, as an async ExecuteAsync would.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                done.SetException(e);
+            }
+        })
+        { IsBackground = true, Name = WorkerThreadName };
+        worker.Start();
+        return done.Task;
+    }
+
+    private void Work(CancellationToken stoppingToken)
+    {
+        if (ThreadNice.Lower(WorkerNiceness) is { } nice) Log.Niced(_logger, nice);
         try
         {
-            await foreach (var (readId, time, snapshot) in _queue.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            while (_queue.Reader.WaitToReadAsync(stoppingToken).AsTask().GetAwaiter().GetResult())
             {
-                using (snapshot) Keep(readId, time, snapshot);
-                Interlocked.Decrement(ref _pending);
+                while (!stoppingToken.IsCancellationRequested && _queue.Reader.TryRead(out var item))
+                {
+                    using (item.Snapshot) Keep(item.ReadId, item.Time, item.Snapshot);
+                    Interlocked.Decrement(ref _pending);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -105,7 +146,7 @@ public sealed partial class EvidenceRecorder : BackgroundService, IDrainable
         {
             while (_queue.Reader.TryRead(out var left)) left.Snapshot.Dispose();
             _redactor?.Dispose();
-            Log.Summary(_logger, Stored, Dropped, RedactionFailures);
+            LogSummary();
         }
     }
 
@@ -115,8 +156,10 @@ public sealed partial class EvidenceRecorder : BackgroundService, IDrainable
         try
         {
             _redactor ??= new Redactor(_options);
+            long started = Stopwatch.GetTimestamp();
             RedactionResult plate = _redactor.Redact(snapshot.Plate, _masks, plate: snapshot.PlateInFrame);
             RedactionResult overview = _redactor.Redact(snapshot.Overview, _masks, plate: snapshot.PlateInFrame);
+            double redactionMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             stage = "encode";
             EncodedJpeg plateJpeg = Encode(snapshot.Plate, JpegEncoder.PlateCropMaxBytes);
             EncodedJpeg overviewJpeg = Encode(snapshot.Overview, JpegEncoder.OverviewMaxBytes);
@@ -131,8 +174,9 @@ public sealed partial class EvidenceRecorder : BackgroundService, IDrainable
             string summary = $"{{\"plate\":{plate.Summary},\"overview\":{overview.Summary}}}";
             _store.Store(new EvidenceRecord(readId, time, plateJpeg.Bytes, overviewJpeg.Bytes, summary));
             Interlocked.Increment(ref _stored);
+            Measure(redactionMs, plateJpeg.Bytes.Length, overviewJpeg.Bytes.Length);
             KeepUnderCap();
-            Log.Stored(_logger, readId, plateJpeg.Bytes.Length, overviewJpeg.Bytes.Length, overview.Faces + plate.Faces, overview.People + plate.People);
+            Log.Stored(_logger, readId, plateJpeg.Bytes.Length, overviewJpeg.Bytes.Length, overview.Faces + plate.Faces, overview.People + plate.People, redactionMs);
         }
 #pragma warning disable CA1031 // Whatever went wrong, the unredacted pixels must not be kept: drop, count, audit.
         catch (Exception e)
@@ -157,6 +201,25 @@ public sealed partial class EvidenceRecorder : BackgroundService, IDrainable
                 Log.AuditFailed(_logger, readId, auditError.Message);
             }
         }
+    }
+
+    private void Measure(double redactionMs, int plateBytes, int overviewBytes)
+    {
+        _redactionMs.Add(redactionMs);
+        _plateBytes += plateBytes;
+        _overviewBytes += overviewBytes;
+        _plateMax = Math.Max(_plateMax, plateBytes);
+        _overviewMax = Math.Max(_overviewMax, overviewBytes);
+    }
+
+    private void LogSummary()
+    {
+        Log.Summary(_logger, Stored, Dropped, RedactionFailures);
+        if (_redactionMs.Count == 0) return;
+        _redactionMs.Sort();
+        int n = _redactionMs.Count;
+        Log.Figures(_logger, n, _redactionMs[n / 2], _redactionMs[^1], _plateBytes / n, _plateMax, JpegEncoder.PlateCropMaxBytes,
+            _overviewBytes / n, _overviewMax, JpegEncoder.OverviewMaxBytes);
     }
 
     // Beyond Evidence:MaxBytes the oldest images go (audited as a retention deletion with its reason).
@@ -188,8 +251,8 @@ public sealed partial class EvidenceRecorder : BackgroundService, IDrainable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 5001, Level = LogLevel.Debug, Message = "Evidence of read {Id} kept: plate crop {PlateBytes} B, overview {OverviewBytes} B ({Faces} faces, {People} people filled)")]
-        public static partial void Stored(ILogger logger, string id, int plateBytes, int overviewBytes, int faces, int people);
+        [LoggerMessage(EventId = 5001, Level = LogLevel.Debug, Message = "Evidence of read {Id} kept: plate crop {PlateBytes} B, overview {OverviewBytes} B ({Faces} faces, {People} people filled, redaction {RedactionMs:0} ms)")]
+        public static partial void Stored(ILogger logger, string id, int plateBytes, int overviewBytes, int faces, int people, double redactionMs);
 
         [LoggerMessage(EventId = 5002, Level = LogLevel.Error, Message = "Evidence of read {Id} dropped: {Stage} failed ({Reason}); nothing of it was kept")]
         public static partial void Failed(ILogger logger, string id, string stage, string reason);
@@ -209,8 +272,15 @@ public sealed partial class EvidenceRecorder : BackgroundService, IDrainable
         [LoggerMessage(EventId = 5008, Level = LogLevel.Information, Message = "Evidence over {MaxBytes} bytes: the {Count} oldest reads' images deleted")]
         public static partial void OverCap(ILogger logger, int count, long maxBytes);
 
-        [LoggerMessage(EventId = 5005, Level = LogLevel.Information, Message = "Evidence: {Stored} kept, {Dropped} dropped (queue full), {Failed} redaction failures")]
+        [LoggerMessage(EventId = 5013, Level = LogLevel.Debug, Message = "Evidence redaction runs at nice {Nice}: frames come first")]
+        public static partial void Niced(ILogger logger, int nice);
+
+        [LoggerMessage(EventId = 5005, Level = LogLevel.Information, Message = "Evidence: {Stored} kept, {Dropped} dropped (queue full or disk short), {Failed} redaction failures")]
         public static partial void Summary(ILogger logger, long stored, long dropped, long failed);
+
+        [LoggerMessage(EventId = 5009, Level = LogLevel.Information, Message = "Evidence figures over {Passes} passes: redaction (plate crop and overview) {MedianMs:0} ms median, {MaxMs:0} ms max; plate crop JPEG {PlateMean} B mean, {PlateMax} B max (cap {PlateCap}); overview JPEG {OverviewMean} B mean, {OverviewMax} B max (cap {OverviewCap})")]
+        public static partial void Figures(ILogger logger, int passes, double medianMs, double maxMs, long plateMean, int plateMax, int plateCap,
+            long overviewMean, int overviewMax, int overviewCap);
     }
 }
 
