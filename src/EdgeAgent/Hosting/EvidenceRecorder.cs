@@ -144,7 +144,11 @@ public sealed partial class EvidenceRecorder : BackgroundService, IDrainable
         }
         finally
         {
-            while (_queue.Reader.TryRead(out var left)) left.Snapshot.Dispose();
+            while (_queue.Reader.TryRead(out var left))
+            {
+                left.Snapshot.Dispose();
+                Interlocked.Increment(ref _dropped);   // stopped before its turn: counted with the others dropped
+            }
             _redactor?.Dispose();
             LogSummary();
         }
@@ -275,7 +279,7 @@ public sealed partial class EvidenceRecorder : BackgroundService, IDrainable
         [LoggerMessage(EventId = 5013, Level = LogLevel.Debug, Message = "Evidence redaction runs at nice {Nice}: frames come first")]
         public static partial void Niced(ILogger logger, int nice);
 
-        [LoggerMessage(EventId = 5005, Level = LogLevel.Information, Message = "Evidence: {Stored} kept, {Dropped} dropped (queue full or disk short), {Failed} redaction failures")]
+        [LoggerMessage(EventId = 5005, Level = LogLevel.Information, Message = "Evidence: {Stored} kept, {Dropped} dropped (queue full, disk short or stopped first), {Failed} redaction failures")]
         public static partial void Summary(ILogger logger, long stored, long dropped, long failed);
 
         [LoggerMessage(EventId = 5009, Level = LogLevel.Information, Message = "Evidence figures over {Passes} passes: redaction (plate crop and overview) {MedianMs:0} ms median, {MaxMs:0} ms max; plate crop JPEG {PlateMean} B mean, {PlateMax} B max (cap {PlateCap}); overview JPEG {OverviewMean} B mean, {OverviewMax} B max (cap {OverviewCap})")]
