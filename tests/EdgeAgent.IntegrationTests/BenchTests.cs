@@ -38,6 +38,9 @@ public partial class BenchTests
         Assert.Equal(100, root.GetProperty("frames").GetInt64());   // 130 frames, the first 30 warm-up
         Assert.True(root.GetProperty("fps").GetDouble() > 0);
         Assert.True(root.GetProperty("decode_fps").GetDouble() > 0);
+        // The processing thread's own CPU time (thread clock): some, and never more than the whole process's.
+        double loopCpu = root.GetProperty("loop_cpu_ms_per_frame").GetDouble();
+        Assert.InRange(loopCpu, 0.01, root.GetProperty("cpu_ms_per_frame").GetDouble());
         Assert.True(root.GetProperty("rss_mb").GetDouble() > 10);
         Assert.True(root.GetProperty("ms_p99").GetDouble() >= root.GetProperty("ms_p50").GetDouble());
         Assert.True(root.GetProperty("mqtt").GetBoolean());

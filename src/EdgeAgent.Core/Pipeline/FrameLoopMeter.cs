@@ -24,6 +24,12 @@ public sealed class FrameLoopMeter
 
     public int WarmupFrames { get; }
 
+    /// <summary>
+    /// The calling thread's CPU time in nanoseconds (the bench gives clock_gettime's thread clock; Core has no
+    /// native code). Taken around each frame on the processing threads; null measures no CPU time.
+    /// </summary>
+    public Func<long>? ThreadCpuNanoseconds { get; init; }
+
     /// <summary>Processing time of each frame in the window (find, read, track; not the wait for the next frame).</summary>
     public DurationHistogram FrameTimes { get; } = new();
 
@@ -75,7 +81,7 @@ public sealed class FrameLoopMeter
         // Precise: the allocation contexts of every thread are counted, so the difference is exact.
         long allocated = GC.GetTotalAllocatedBytes(precise: true);
         var counters = default(PipelineCounters);
-        long loopBytes = 0, allocatingFrames = 0;
+        long loopBytes = 0, allocatingFrames = 0, loopCpu = 0;
         lock (_gate)
         {
             foreach (LoopMeter loop in _loops)
@@ -83,10 +89,11 @@ public sealed class FrameLoopMeter
                 counters += loop.Pipeline.Counters;
                 loopBytes += loop.AllocatedBytes;
                 allocatingFrames += loop.FramesAllocatingWithoutPass;
+                loopCpu += loop.CpuNanoseconds;
             }
         }
         return new FrameLoopSnapshot(Stopwatch.GetTimestamp(), allocated, GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2),
-            counters, loopBytes, allocatingFrames, Environment.CpuUsage.TotalTime);
+            counters, loopBytes, allocatingFrames, Environment.CpuUsage.TotalTime, loopCpu);
     }
 }
 
@@ -96,6 +103,7 @@ public sealed class LoopMeter
     private readonly FrameLoopMeter _meter;
     private long _allocated;
     private long _allocatingFrames;
+    private long _cpuNanoseconds;
     private readonly List<(long, long)> _offenders = new(capacity: 16);
 
     internal LoopMeter(FrameLoopMeter meter, FramePipeline pipeline)
@@ -112,6 +120,12 @@ public sealed class LoopMeter
     /// <summary>Frames that allocated although no pass ended in them, emitted or dropped as a phantom (the zero-allocation claim says: none).</summary>
     public long FramesAllocatingWithoutPass => Interlocked.Read(ref _allocatingFrames);
 
+    /// <summary>CPU time the processing thread spent in its frames (0 without a thread clock).</summary>
+    public long CpuNanoseconds => Interlocked.Read(ref _cpuNanoseconds);
+
+    /// <summary>The processing thread's CPU clock now (0 without one): take it before a frame, give the difference to <see cref="FrameDone"/>.</summary>
+    public long ThreadCpuNow() => _meter.ThreadCpuNanoseconds?.Invoke() ?? 0;
+
     /// <summary>The first few frames that allocated without ending a pass (frame index, bytes), to find the culprit.</summary>
     public IReadOnlyList<(long Frame, long Bytes)> AllocatingFrames
     {
@@ -121,9 +135,10 @@ public sealed class LoopMeter
         }
     }
 
-    public void FrameDone(long frameIndex, long processingTicks, long allocatedBytes, bool passEnded)
+    public void FrameDone(long frameIndex, long processingTicks, long allocatedBytes, bool passEnded, long cpuNanoseconds = 0)
     {
         Interlocked.Add(ref _allocated, allocatedBytes);
+        Interlocked.Add(ref _cpuNanoseconds, cpuNanoseconds);
         if (allocatedBytes > 0 && !passEnded)
         {
             Interlocked.Increment(ref _allocatingFrames);
@@ -138,7 +153,7 @@ public sealed class LoopMeter
 
 /// <summary>The state of every loop at one instant.</summary>
 public sealed record FrameLoopSnapshot(long Timestamp, long TotalAllocatedBytes, int Gen0, int Gen1, int Gen2,
-    PipelineCounters Counters, long LoopAllocatedBytes, long FramesAllocatingWithoutPass, TimeSpan ProcessCpu);
+    PipelineCounters Counters, long LoopAllocatedBytes, long FramesAllocatingWithoutPass, TimeSpan ProcessCpu, long LoopCpuNanoseconds);
 
 /// <summary>The measured window: the difference of its two snapshots, and the frame times recorded in it.</summary>
 public sealed class FrameLoopWindow(FrameLoopSnapshot start, FrameLoopSnapshot end, DurationHistogram frameTimes)
@@ -151,6 +166,13 @@ public sealed class FrameLoopWindow(FrameLoopSnapshot start, FrameLoopSnapshot e
     /// <summary>CPU time of the whole process (every thread: decoding, frame loops, recorder, forwarder) per frame.</summary>
     public double CpuMsPerFrame { get; } = end.Counters.Frames > start.Counters.Frames
         ? (end.ProcessCpu - start.ProcessCpu).TotalMilliseconds / (end.Counters.Frames - start.Counters.Frames) : 0;
+
+    /// <summary>
+    /// CPU time of the processing threads per frame (find, read, track): what one processing thread needs of a
+    /// core, whatever else the machine runs; 1000 / this is the frames/s it could keep up with alone on a core.
+    /// </summary>
+    public double LoopCpuMsPerFrame { get; } = end.Counters.Frames > start.Counters.Frames
+        ? (end.LoopCpuNanoseconds - start.LoopCpuNanoseconds) / 1e6 / (end.Counters.Frames - start.Counters.Frames) : 0;
 
     /// <summary>Every managed byte the process allocated in the window (all threads: frame loops, recorder, forwarder).</summary>
     public long AllocatedBytes { get; } = end.TotalAllocatedBytes - start.TotalAllocatedBytes;

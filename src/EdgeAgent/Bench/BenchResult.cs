@@ -35,6 +35,8 @@ public sealed record BenchResult
     public required double DecodeCpuMsPerFrame { get; init; }
     /// <summary>CPU time of the whole process per frame in the window (every thread).</summary>
     public required double CpuMsPerFrame { get; init; }
+    /// <summary>CPU time of the processing threads per frame (thread clock): unlike wall time, not stretched by a busy machine.</summary>
+    public required double LoopCpuMsPerFrame { get; init; }
     public required double FindMsPerFrame { get; init; }
     public required double ReadMsPerFrame { get; init; }
     public required double TrackMsPerFrame { get; init; }
@@ -64,6 +66,8 @@ public sealed record BenchResult
         Row("frames/s", F(Fps, "0.0"), $"{F(ShareOfDecode * 100, "0")}% of decode-only");
         Row("decode-only frames/s", F(DecodeFps, "0.0"), "the same video, decode + gray only (the ceiling)");
         Row("CPU ms per frame", $"{F(CpuMsPerFrame, "0.00")} / {F(DecodeCpuMsPerFrame, "0.00")}", "whole process, pipeline / decode-only (less disturbed by a busy machine)");
+        Row("  processing thread CPU ms", F(LoopCpuMsPerFrame, "0.00"),
+            LoopCpuMsPerFrame > 0 ? $"per frame: find, read, track (one thread alone on a core: {F(1000 / LoopCpuMsPerFrame, "0")} frames/s)" : "no thread clock");
         Row("ms per frame p50 / p99", $"{F(MsP50, "0.00")} / {F(MsP99, "0.00")}", "processing thread: find, read, track");
         Row("  find / read / track", $"{F(FindMsPerFrame, "0.00")} / {F(ReadMsPerFrame, "0.00")} / {F(TrackMsPerFrame, "0.000")}", "mean ms per frame");
         Row("  candidates / read per frame", $"{F(CandidatesPerFrame, "0.00")} / {F(ReadAttemptsPerFrame, "0.00")}", "found by the finder / given to the reader");
@@ -100,6 +104,7 @@ public sealed record BenchResult
         json.WriteNumber("share_of_decode", Math.Round(ShareOfDecode, 3));
         json.WriteNumber("cpu_ms_per_frame", Math.Round(CpuMsPerFrame, 3));
         json.WriteNumber("decode_cpu_ms_per_frame", Math.Round(DecodeCpuMsPerFrame, 3));
+        json.WriteNumber("loop_cpu_ms_per_frame", Math.Round(LoopCpuMsPerFrame, 3));
         json.WriteNumber("loop_alloc_bytes_per_frame", Math.Round(LoopAllocBytesPerFrame, 1));
         json.WriteNumber("frames_allocating_without_pass", FramesAllocatingWithoutPass);
         json.WriteNumber("find_ms", Math.Round(FindMsPerFrame, 3));

@@ -58,7 +58,7 @@ public static class BenchRunner
             // The pipeline runs first, so that its peak memory is its own (freed native buffers of an earlier
             // phase stay in the C heap and would count); the peak is reset past the start-up.
             ProcessMemory.ResetPeak();
-            var meter = new FrameLoopMeter(options.WarmupFrames);
+            var meter = new FrameLoopMeter(options.WarmupFrames) { ThreadCpuNanoseconds = Platform.ThreadCpuClock.Nanoseconds };
             var run = new CameraRunSettings { Finite = true, DrainTimeout = options.DrainTimeout, Meter = meter };
             using IHost host = AgentHostBuilder.Build(AgentMode.Replay, settings, profile, configuration, run, TextWriter.Null);
             var recorder = host.Services.GetRequiredService<ReadRecorder>();
@@ -103,6 +103,7 @@ public static class BenchRunner
                 DecodeFps = decode.FramesPerSecond,
                 DecodeCpuMsPerFrame = decode.CpuMsPerFrame,
                 CpuMsPerFrame = window.CpuMsPerFrame,
+                LoopCpuMsPerFrame = window.LoopCpuMsPerFrame,
                 FindMsPerFrame = window.MsPerFrame(c.FindTicks),
                 ReadMsPerFrame = window.MsPerFrame(c.ReadTicks),
                 TrackMsPerFrame = window.MsPerFrame(c.TrackTicks),
