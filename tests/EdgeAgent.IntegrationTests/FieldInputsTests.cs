@@ -86,7 +86,9 @@ public class FieldInputsTests
                 return;
             }
             tick++;
-            stop.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(400 * tick) - clock.Elapsed);
+            // One tick every 400 ms on average; a late tick (a busy machine) is sent at once, never waited for.
+            TimeSpan untilNextTick = TimeSpan.FromMilliseconds(400 * tick) - clock.Elapsed;
+            if (untilNextTick > TimeSpan.Zero) stop.WaitHandle.WaitOne(untilNextTick);
         }
     }
 
