@@ -19,6 +19,7 @@ var root = new RootCommand("EdgeAgent: reads number plates on the camera box and
     ProvisionCommand.Create(),
     DoctorCommand.Create(settingArgs),
     SnapshotCommand.Create(settingArgs),
+    EvalCommand.Create(settingArgs),
 };
 root.Options.Add(AgentCommands.ConfigOption);
 return await root.Parse(commandArgs).InvokeAsync().ConfigureAwait(false);
