@@ -92,7 +92,7 @@ publish_agent() {
   local stamp="$PREFIX/.installed-from"
   local newer=""
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$REPO" ]; then
-    newer=$(find src hardware-profiles samples Directory.Build.props Directory.Packages.props build/native \
+    newer=$(find src hardware-profiles samples models Directory.Build.props Directory.Packages.props build/native \
       -newer "$stamp" -type f -not -path '*/bin/*' -not -path '*/obj/*' 2>/dev/null | head -n 1 || true)
     [ -z "$newer" ] && return 0
   fi

@@ -10,9 +10,9 @@ public delegate bool PlateRule(ReadOnlySpan<char> text);
 /// texts the shape admits but the format does not (Northern Ireland needs an I or a Z).
 /// </summary>
 /// <param name="prior">
-/// What choosing this format costs before any correction, in the units of a character's confidence: how
-/// rare the format is on the road. A current-format GB plate costs nothing; an old prefix plate costs a
-/// little, so "A812CDE" read with a doubtful 8 becomes AB12CDE, and read with a sure 8 stays A812CDE.
+/// What choosing this format costs before any character is considered, in nats (-ln of a probability):
+/// how rare the format is on the road. A current-format GB plate costs nothing; an old prefix plate costs
+/// one nat, so "A812CDE" read with a doubtful 8 becomes AB12CDE, and read with a sure 8 stays A812CDE.
 /// </param>
 public sealed class PlateFormat(string shape, PlateLayout layout, CountryCode country, float prior = 0f, PlateRule? rule = null)
 {
@@ -22,42 +22,32 @@ public sealed class PlateFormat(string shape, PlateLayout layout, CountryCode co
     public float Prior { get; } = prior;
 
     /// <summary>
-    /// The price of reading the text as this format: the prior plus, for each character that must change,
-    /// the confidence it was read with (overruling a sure character is dear). Null when it cannot fit.
+    /// The price of reading the positions as this format: the prior plus, per position, -ln of the
+    /// probability of the best character the format allows there (a sure character that must change is
+    /// dear; a doubtful one is cheap). Null when the format does not fit.
     /// </summary>
-    public (float Cost, int Corrections)? Fit(in PlateText text)
+    internal (float Cost, int Corrections)? Fit(CharTable table)
     {
-        if (text.Length != Shape.Length) return null;
+        if (table.Length != Shape.Length) return null;
         float cost = Prior;
         int corrections = 0;
-        for (int i = 0; i < text.Length; i++)
+        Span<char> corrected = stackalloc char[table.Length];
+        for (int i = 0; i < table.Length; i++)
         {
-            char c = text[i];
-            char fixedChar = Correct(i, c);
-            if (fixedChar == '\0') return null;
-            if (fixedChar == c) continue;
-            corrections++;
-            cost += Math.Clamp(text.ConfidenceAt(i), 0.05f, 1f);
+            int cls = table.Best(i, Shape[i]);
+            corrected[i] = CharTable.CharOf(cls);
+            cost += CharTable.Cost(table.Probability(i, cls));
+            if (cls != table.Best(i, 'X')) corrections++;
         }
-        if (rule is not null)
-        {
-            Span<char> corrected = stackalloc char[text.Length];
-            for (int i = 0; i < text.Length; i++) corrected[i] = Correct(i, text[i]);
-            if (!rule(corrected)) return null;
-        }
+        if (rule is not null && !rule(corrected)) return null;
         return (cost, corrections);
     }
 
-    /// <summary>The character this format expects at <paramref name="position"/> given the read; '\0' when none fits.</summary>
-    public char Correct(int position, char c) => Shape[position] switch
-    {
-        'L' => char.IsAsciiLetterUpper(c) ? c : Confusions.AsLetter(c),
-        'D' => char.IsAsciiDigit(c) ? c : Confusions.AsDigit(c),
-        _ => c,
-    };
+    /// <summary>The character this format makes of a position.</summary>
+    internal char Correct(CharTable table, int position) => CharTable.CharOf(table.Best(position, Shape[position]));
 }
 
-/// <summary>The glyph pairs plate OCR confuses, in both directions.</summary>
+/// <summary>The glyph pairs plate OCR confuses, in both directions (for readers that give one character, not probabilities).</summary>
 public static class Confusions
 {
     public static char AsDigit(char letter) => letter switch

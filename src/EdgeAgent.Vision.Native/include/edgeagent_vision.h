@@ -110,6 +110,67 @@ EA_API int ea_plate_prepare(ea_finder* finder, const uint8_t* gray, int32_t widt
                             int32_t stride, const ea_plate_box* box, uint8_t* out, int32_t out_stride,
                             int32_t out_h, int32_t* out_w, ea_char_box* chars, int32_t max_chars);
 
+/* ---- Plate reading with the character classifier -------------------------------------------------- */
+
+#define EA_CHAR_CLASSES 37     /* A-Z, 0-9, then "not a character" */
+#define EA_CHAR_FEATURES 315   /* what the classifier sees of one character (HOG, pixel grid, shape) */
+
+typedef struct ea_reader ea_reader;
+
+typedef struct ea_char_read {
+    int32_t x, y, w, h;            /* the character's box in the reader's deskewed plate patch */
+    float probs[EA_CHAR_CLASSES];  /* A-Z, 0-9, not a character; they sum to 1 */
+} ea_char_read;
+
+typedef struct ea_read_info {
+    ea_plate_box plate;            /* the plate around the characters read, in frame coordinates */
+    float score;                   /* mean probability of the characters' best classes */
+    int32_t cuts;                  /* segmentations of the plate that were classified */
+} ea_read_info;
+
+/* Loads the character model (a .yml or .yml.gz written by ea_classifier_train). model_path may be null
+ * for a reader that only cuts plates into samples (training); reading then fails with EA_E_ARGUMENT. */
+EA_API int ea_reader_create(const char* model_path, ea_reader** out);
+/* Deskews the candidate, cuts it into characters several ways, classifies every cut and keeps the one
+ * read best. Characters classified as "not a character" are left out. Returns how many were written. */
+EA_API int ea_plate_read(ea_reader* reader, const uint8_t* gray, int32_t width, int32_t height, int32_t stride,
+                         const ea_plate_box* box, ea_read_info* info, ea_char_read* chars, int32_t max_chars);
+EA_API void ea_reader_free(ea_reader* reader);
+
+/* ---- Training the classifier (tools/EdgeAgent.CharTrainer) ----------------------------------------- */
+
+typedef struct ea_char_sample {
+    int32_t cut;                          /* which segmentation of the plate the box belongs to */
+    int32_t x, y, w, h;
+    float features[EA_CHAR_FEATURES];
+    float probs[EA_CHAR_CLASSES];         /* the loaded model's opinion; all 0 without a model */
+} ea_char_sample;
+
+/* Every segmentation of a candidate with each character's features, cut by cut, so that a trainer can
+ * align them with the label. Returns how many samples were written. */
+EA_API int ea_plate_samples(ea_reader* reader, const uint8_t* gray, int32_t width, int32_t height, int32_t stride,
+                            const ea_plate_box* box, ea_char_sample* out, int32_t max_out);
+/* Trains a network on count feature rows with labels 0..EA_CHAR_CLASSES-1 and writes it to path (gzip
+ * when it ends in .gz). Deterministic for a seed. holdout_accuracy gets the accuracy on every tenth
+ * sample, which is held back from training. */
+EA_API int ea_classifier_train(const float* features, const int32_t* labels, int32_t count, int32_t hidden,
+                               int32_t iterations, uint64_t seed, const char* path, double* holdout_accuracy);
+
+typedef struct ea_degrade_params {
+    float blur_sigma;        /* Gaussian blur, pixels (0 none) */
+    float motion_length;     /* motion blur length, pixels (0 none) */
+    float motion_angle;      /* degrees */
+    float contrast;          /* gain around the mean (1 unchanged) */
+    float brightness;        /* offset, gray levels */
+    float gamma;             /* 1 unchanged */
+    float noise_sigma;       /* Gaussian noise, gray levels */
+    int32_t jpeg_quality;    /* 0 none, else a JPEG round trip at this quality */
+    uint64_t seed;           /* the noise */
+} ea_degrade_params;
+
+/* Degrades a gray image in place, as camera and weather do (training data, tests). */
+EA_API int ea_image_degrade(uint8_t* gray, int32_t width, int32_t height, int32_t stride, const ea_degrade_params* params);
+
 #ifdef __cplusplus
 }
 #endif

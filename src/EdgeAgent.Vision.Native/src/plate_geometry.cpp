@@ -20,7 +20,8 @@ cv::RotatedRect upright(const cv::RotatedRect& r) {
     return u;
 }
 
-void warp_plate(const cv::Mat& gray, const cv::RotatedRect& plate, float margin_x, float margin_y, cv::Mat& patch) {
+void warp_plate(const cv::Mat& gray, const cv::RotatedRect& plate, float margin_x, float margin_y, cv::Mat& patch,
+                cv::Mat* transform_out) {
     const float h = plate.size.height;
     cv::RotatedRect grown(plate.center,
                           cv::Size2f(plate.size.width + 2.0f * margin_x * h, h + 2.0f * margin_y * h), plate.angle);
@@ -31,42 +32,85 @@ void warp_plate(const cv::Mat& gray, const cv::RotatedRect& plate, float margin_
                                 cv::Point2f(static_cast<float>(patch.cols - 1), 0.0f)};
     cv::Mat transform = cv::getAffineTransform(src, dst);
     cv::warpAffine(gray, patch, transform, patch.size(), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+    if (transform_out != nullptr) transform.copyTo(*transform_out);
+}
+
+void binarise(const cv::Mat& patch, const Binarisation& how, SegmentScratch& s, cv::Mat& binary) {
+    const int type = how.dark_on_light ? cv::THRESH_BINARY_INV : cv::THRESH_BINARY;
+    const int h = patch.rows;
+    if (how.method == 1) {
+        const double t = cv::threshold(patch.rowRange(h / 4, h - h / 4), s.column, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
+        cv::threshold(patch, binary, t, 255, type);
+    } else if (how.method == 2) {
+        double lo = 0, hi = 0;
+        cv::minMaxLoc(patch.rowRange(h / 4, h - h / 4), &lo, &hi);
+        const double c = std::max(3.0, (hi - lo) * 0.08);
+        cv::adaptiveThreshold(patch, binary, 255, cv::ADAPTIVE_THRESH_MEAN_C, type, (h / 2) | 1, c);
+    } else {
+        cv::threshold(patch, binary, 0, 255, type | cv::THRESH_OTSU);
+    }
+    // Plate borders, frames and screws' shadows joined to characters: runs longer than any character.
+    cv::morphologyEx(binary, s.lines, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(std::max(8, h), 1)));
+    cv::subtract(binary, s.lines, binary);
+    cv::morphologyEx(binary, s.lines, cv::MORPH_OPEN,
+                     cv::getStructuringElement(cv::MORPH_RECT, cv::Size(1, std::max(4, static_cast<int>(h * 0.9f)))));
+    cv::subtract(binary, s.lines, binary);
 }
 
 namespace {
 
-// Blobs that could be characters: tall enough, narrower than tall, not a border line.
-void collect_candidates(const cv::Mat& stats, int count, int patch_h, std::vector<CharBlob>& out) {
+// Blobs that could be characters or their pieces: not a border line, not a speck.
+void collect_blobs(const cv::Mat& stats, int count, int patch_h, std::vector<cv::Rect>& out) {
     out.clear();
     for (int i = 1; i < count; i++) {
         const int* s = stats.ptr<int>(i);
         const int x = s[cv::CC_STAT_LEFT], y = s[cv::CC_STAT_TOP];
         const int w = s[cv::CC_STAT_WIDTH], h = s[cv::CC_STAT_HEIGHT], area = s[cv::CC_STAT_AREA];
-        if (h < patch_h * 0.25 || h > patch_h * 0.98) continue;
-        if (w > h * 1.1) continue;
-        if (area < 0.12 * w * h) continue;
-        if (y == 0 && y + h >= patch_h) continue;
-        out.push_back({cv::Rect(x, y, w, h), i});
+        if (h < patch_h * 0.15 || h > patch_h * 0.95) continue;
+        if (w > h * 2.6) continue;
+        if (area < 0.1 * w * h) continue;
+        out.push_back(cv::Rect(x, y, w, h));
+    }
+}
+
+// Pieces of one character stacked above each other (a stroke broken by glare or dirt) become one box.
+void merge_fragments(std::vector<cv::Rect>& blobs, int patch_h) {
+    bool merged = true;
+    while (merged) {
+        merged = false;
+        for (size_t i = 0; i < blobs.size() && !merged; i++) {
+            for (size_t j = i + 1; j < blobs.size() && !merged; j++) {
+                const cv::Rect& a = blobs[i];
+                const cv::Rect& b = blobs[j];
+                const int overlap = std::min(a.x + a.width, b.x + b.width) - std::max(a.x, b.x);
+                if (overlap < 0.5 * std::min(a.width, b.width)) continue;
+                const int gap = std::max(a.y, b.y) - std::min(a.y + a.height, b.y + b.height);
+                const cv::Rect u = a | b;
+                if (gap > patch_h * 0.12 || u.height > patch_h * 0.9 || u.width > u.height * 1.2) continue;
+                blobs[i] = u;
+                blobs.erase(blobs.begin() + static_cast<long>(j));
+                merged = true;
+            }
+        }
     }
 }
 
 // The largest row of blobs with similar heights, aligned vertically and without large gaps.
-void best_row(const std::vector<CharBlob>& candidates, std::vector<CharBlob>& best, std::vector<CharBlob>& scratch) {
+void best_row(const std::vector<cv::Rect>& blobs, int patch_h, std::vector<cv::Rect>& best, std::vector<cv::Rect>& scratch) {
     best.clear();
-    for (const CharBlob& ref : candidates) {
-        const double ref_h = ref.box.height, ref_cy = ref.box.y + ref.box.height / 2.0;
+    for (const cv::Rect& ref : blobs) {
+        if (ref.height < patch_h * 0.28 || ref.width > ref.height * 1.1) continue;
+        const double ref_h = ref.height, ref_cy = ref.y + ref.height / 2.0;
         scratch.clear();
-        for (const CharBlob& c : candidates) {
-            const double cy = c.box.y + c.box.height / 2.0;
-            if (std::fabs(c.box.height - ref_h) <= 0.2 * ref_h && std::fabs(cy - ref_cy) <= 0.15 * ref_h)
-                scratch.push_back(c);
+        for (const cv::Rect& c : blobs) {
+            const double cy = c.y + c.height / 2.0;
+            if (std::fabs(c.height - ref_h) <= 0.2 * ref_h && std::fabs(cy - ref_cy) <= 0.2 * ref_h) scratch.push_back(c);
         }
-        std::sort(scratch.begin(), scratch.end(), [](const CharBlob& a, const CharBlob& b) { return a.box.x < b.box.x; });
+        std::sort(scratch.begin(), scratch.end(), [](const cv::Rect& a, const cv::Rect& b) { return a.x < b.x; });
         // Split the row where the gap is wider than a few characters and keep the longest chain.
         size_t start = 0;
         for (size_t i = 1; i <= scratch.size(); i++) {
-            const bool split = i == scratch.size() ||
-                               scratch[i].box.x - (scratch[i - 1].box.x + scratch[i - 1].box.width) > 2.0 * ref_h;
+            const bool split = i == scratch.size() || scratch[i].x - (scratch[i - 1].x + scratch[i - 1].width) > 2.0 * ref_h;
             if (!split) continue;
             if (i - start > best.size()) best.assign(scratch.begin() + static_cast<long>(start), scratch.begin() + static_cast<long>(i));
             start = i;
@@ -74,47 +118,115 @@ void best_row(const std::vector<CharBlob>& candidates, std::vector<CharBlob>& be
     }
 }
 
-double ink_contrast(const cv::Mat& patch, const cv::Mat& ink_mask, const std::vector<CharBlob>& row) {
-    if (row.empty()) return 0;
-    cv::Rect bounds = row.front().box;
-    for (const CharBlob& c : row) bounds |= c.box;
-    const cv::Scalar ink = cv::mean(patch(bounds), ink_mask(bounds));
+// Two or three characters run together (blur, tight spacing) make one wide box: cut it at the emptiest
+// columns near where equal-width characters would meet.
+void split_wide(const cv::Mat& binary, float height, std::vector<cv::Rect>& row, std::vector<cv::Rect>& scratch) {
+    std::vector<int> widths;
+    for (const cv::Rect& r : row)
+        if (r.width <= r.height * 0.9) widths.push_back(r.width);
+    float typical = height * 0.55f;
+    if (widths.size() >= 2) {
+        std::nth_element(widths.begin(), widths.begin() + static_cast<long>(widths.size() / 2), widths.end());
+        typical = std::max(height * 0.3f, static_cast<float>(widths[widths.size() / 2]));
+    }
+    const float pitch = typical + height * 0.12f;
+    scratch.clear();
+    for (const cv::Rect& r : row) {
+        const int k = static_cast<int>(std::lround((r.width + height * 0.12f) / pitch));
+        if (r.width < typical * 1.45f || r.width < height * 0.75f || k < 2) {
+            scratch.push_back(r);
+            continue;
+        }
+        int left = r.x;
+        for (int part = 1; part < k; part++) {
+            const int guess = r.x + r.width * part / k;
+            const int reach = std::max(1, r.width / (4 * k));
+            int cut = guess, least = INT32_MAX;
+            for (int x = std::max(left + 1, guess - reach); x <= std::min(r.x + r.width - 2, guess + reach); x++) {
+                const int ink = cv::countNonZero(binary(cv::Rect(x, r.y, 1, r.height)));
+                if (ink < least) {
+                    least = ink;
+                    cut = x;
+                }
+            }
+            scratch.push_back(cv::Rect(left, r.y, cut - left, r.height));
+            left = cut;
+        }
+        scratch.push_back(cv::Rect(left, r.y, r.x + r.width - left, r.height));
+    }
+    row.swap(scratch);
+}
+
+void fit_row(const cv::Mat& patch, const cv::Mat& binary, RowHypothesis& h) {
+    std::vector<float> heights;
+    double sx = 0, sy = 0, sxx = 0, sxy = 0;
+    for (const cv::Rect& r : h.boxes) {
+        heights.push_back(static_cast<float>(r.height));
+        const double x = r.x + r.width / 2.0, y = r.y + r.height / 2.0;
+        sx += x;
+        sy += y;
+        sxx += x * x;
+        sxy += x * y;
+    }
+    const double n = static_cast<double>(h.boxes.size());
+    std::nth_element(heights.begin(), heights.begin() + static_cast<long>(heights.size() / 2), heights.end());
+    h.height = heights[heights.size() / 2];
+    const double det = n * sxx - sx * sx;
+    h.slope = det > 1e-6 ? static_cast<float>((n * sxy - sx * sy) / det) : 0.0f;
+    h.intercept = static_cast<float>((sy - h.slope * sx) / n);
+    cv::Rect bounds = h.boxes.front();
+    for (const cv::Rect& r : h.boxes) bounds |= r;
+    const cv::Scalar ink = cv::mean(patch(bounds), binary(bounds));
     cv::Mat ground_mask;
-    cv::bitwise_not(ink_mask(bounds), ground_mask);
+    cv::bitwise_not(binary(bounds), ground_mask);
     const cv::Scalar ground = cv::mean(patch(bounds), ground_mask);
-    return std::fabs(ground[0] - ink[0]);
+    h.contrast = std::fabs(ground[0] - ink[0]);
+}
+
+bool same_boxes(const RowHypothesis& a, const RowHypothesis& b) {
+    if (a.boxes.size() != b.boxes.size()) return false;
+    for (size_t i = 0; i < a.boxes.size(); i++) {
+        const cv::Rect& p = a.boxes[i];
+        const cv::Rect& q = b.boxes[i];
+        if (std::abs(p.x - q.x) > 1 || std::abs(p.y - q.y) > 1 || std::abs(p.width - q.width) > 1 || std::abs(p.height - q.height) > 1)
+            return false;
+    }
+    return true;
 }
 
 }  // namespace
 
-namespace {
-
-int label_polarity(const cv::Mat& patch, bool dark_on_light, SegmentScratch& s) {
-    const int type = (dark_on_light ? cv::THRESH_BINARY_INV : cv::THRESH_BINARY) | cv::THRESH_OTSU;
-    cv::threshold(patch, s.binary, 0, 255, type);
-    return cv::connectedComponentsWithStats(s.binary, s.labels, s.stats, s.centroids, 8, CV_32S);
-}
-
-}  // namespace
-
-void segment_characters(const cv::Mat& patch, SegmentScratch& s, Segmentation& result) {
-    result.chars.clear();
-    result.contrast = 0;
-    result.dark_on_light = true;
-    for (const bool dark_on_light : {true, false}) {
-        const int count = label_polarity(patch, dark_on_light, s);
-        collect_candidates(s.stats, count, patch.rows, s.candidates);
-        best_row(s.candidates, s.group, s.row_scratch);
-        const double contrast = ink_contrast(patch, s.binary, s.group);
-        if (s.group.size() > result.chars.size() ||
-            (s.group.size() == result.chars.size() && contrast > result.contrast)) {
-            result.chars = s.group;
-            result.dark_on_light = dark_on_light;
-            result.contrast = contrast;
+void segment_hypotheses(const cv::Mat& patch, SegmentScratch& s, std::vector<RowHypothesis>& out, int min_chars, int methods) {
+    out.clear();
+    for (const bool dark : {true, false}) {
+        for (int method = 0; method < std::min(methods, kBinarisationMethods); method++) {
+            const Binarisation how{dark, method};
+            binarise(patch, how, s, s.binary);
+            const int count = cv::connectedComponentsWithStats(s.binary, s.labels, s.stats, s.centroids, 8, CV_32S);
+            collect_blobs(s.stats, count, patch.rows, s.blobs);
+            merge_fragments(s.blobs, patch.rows);
+            best_row(s.blobs, patch.rows, s.row, s.scratch);
+            if (static_cast<int>(s.row.size()) < std::max(1, min_chars - 1)) continue;
+            RowHypothesis h;
+            h.boxes = s.row;
+            h.binarisation = how;
+            fit_row(patch, s.binary, h);
+            split_wide(s.binary, h.height, h.boxes, s.scratch);
+            if (static_cast<int>(h.boxes.size()) < min_chars) continue;
+            bool seen = false;
+            for (const RowHypothesis& other : out) seen = seen || same_boxes(other, h);
+            if (!seen) out.push_back(std::move(h));
         }
     }
-    // Leave the scratch labels and binary image of the winning polarity for the caller to draw from.
-    if (result.dark_on_light) label_polarity(patch, true, s);
+    std::stable_sort(out.begin(), out.end(), [](const RowHypothesis& a, const RowHypothesis& b) {
+        return a.boxes.size() != b.boxes.size() ? a.boxes.size() > b.boxes.size() : a.contrast > b.contrast;
+    });
+}
+
+bool best_hypothesis(const std::vector<RowHypothesis>& hypotheses, RowHypothesis& best) {
+    if (hypotheses.empty()) return false;
+    best = hypotheses.front();
+    return true;
 }
 
 }  // namespace ea

@@ -1,5 +1,6 @@
 // Internal to the bridge: how a candidate rectangle becomes a normalised patch, and how a patch is cut
-// into character blobs. Shared by the finder (to verify a candidate) and by plate preparation for OCR.
+// into rows of character boxes. Shared by the finder (to verify a candidate), by plate preparation for
+// Tesseract and by the classifier reader, which scores several cuts and keeps the one it reads best.
 #pragma once
 
 #include <vector>
@@ -8,30 +9,45 @@
 
 namespace ea {
 
-// A character blob in patch coordinates, with the component label it came from.
-struct CharBlob {
-    cv::Rect box;
-    int label;
-};
-
-struct Segmentation {
-    std::vector<CharBlob> chars;  // left to right
+// How a patch was binarised: the ink's polarity and the threshold rule.
+struct Binarisation {
     bool dark_on_light = true;
-    double contrast = 0;          // mean ground minus mean ink, 0..255
+    int method = 0;  // 0 Otsu over the patch, 1 Otsu over the middle band, 2 local mean (adaptive)
+};
+constexpr int kBinarisationMethods = 3;
+
+// One way of cutting a patch into characters: boxes left to right, and the row they form.
+struct RowHypothesis {
+    std::vector<cv::Rect> boxes;
+    Binarisation binarisation;
+    float height = 0;    // median character height
+    float slope = 0;     // of the row's centre line, dy/dx
+    float intercept = 0; // centre line: y = intercept + slope * x
+    double contrast = 0; // mean ground minus mean ink, 0..255
 };
 
 // Scratch buffers reused call after call so the steady state allocates nothing.
 struct SegmentScratch {
-    cv::Mat binary, labels, stats, centroids;
-    std::vector<CharBlob> candidates, group, row_scratch;
+    cv::Mat binary, lines, labels, stats, centroids, column;
+    std::vector<cv::Rect> blobs, row, scratch;
 };
 
 // Normalises a rotated rectangle of the frame into a patch of size out (affine warp), adding margins as
-// fractions of the rectangle's height so that a slightly tight box still holds whole characters.
-void warp_plate(const cv::Mat& gray, const cv::RotatedRect& plate, float margin_x, float margin_y, cv::Mat& patch);
+// fractions of the rectangle's height so that a slightly tight box still holds whole characters. The
+// frame-to-patch affine transform is written to transform when it is given.
+void warp_plate(const cv::Mat& gray, const cv::RotatedRect& plate, float margin_x, float margin_y, cv::Mat& patch,
+                cv::Mat* transform = nullptr);
 
-// Finds the row of similar, aligned character blobs in a patch, trying both polarities.
-void segment_characters(const cv::Mat& patch, SegmentScratch& scratch, Segmentation& result);
+// Binarises the patch (ink 255), with lines longer than a character (plate borders, frames) removed.
+void binarise(const cv::Mat& patch, const Binarisation& how, SegmentScratch& s, cv::Mat& binary);
+
+// Every distinct row of characters the first `methods` binarisations of each polarity give (at least
+// min_chars boxes each), most boxes first.
+void segment_hypotheses(const cv::Mat& patch, SegmentScratch& s, std::vector<RowHypothesis>& out, int min_chars = 2,
+                        int methods = kBinarisationMethods);
+
+// The row with the most characters (then the most contrast): the finder's verification. False if none.
+bool best_hypothesis(const std::vector<RowHypothesis>& hypotheses, RowHypothesis& best);
 
 // Rotated rectangle with width >= height and the angle folded into [-45, 45] degrees.
 cv::RotatedRect upright(const cv::RotatedRect& r);

@@ -10,7 +10,7 @@ internal static unsafe partial class NativeMethods
     internal const string Library = "edgeagent_vision";
 
     /// <summary>The bridge ABI this assembly was written against (ea_abi_version).</summary>
-    internal const int AbiVersion = 1;
+    internal const int AbiVersion = 2;
 
     [LibraryImport(Library, EntryPoint = "ea_abi_version")]
     internal static partial int ea_abi_version();
@@ -57,6 +57,27 @@ internal static unsafe partial class NativeMethods
     internal static partial int ea_plate_prepare(SafeFinderHandle finder, byte* gray, int width, int height, int stride,
         PlateCandidate* box, byte* output, int outStride, int outHeight, out int outWidth, CharBox* chars, int maxChars);
 
+    [LibraryImport(Library, EntryPoint = "ea_reader_create", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int ea_reader_create(string? modelPath, out SafeReaderHandle reader);
+
+    [LibraryImport(Library, EntryPoint = "ea_plate_read")]
+    internal static partial int ea_plate_read(SafeReaderHandle reader, byte* gray, int width, int height, int stride,
+        PlateCandidate* box, ReadInfo* info, CharRead* chars, int maxChars);
+
+    [LibraryImport(Library, EntryPoint = "ea_reader_free")]
+    internal static partial void ea_reader_free(nint reader);
+
+    [LibraryImport(Library, EntryPoint = "ea_plate_samples")]
+    internal static partial int ea_plate_samples(SafeReaderHandle reader, byte* gray, int width, int height, int stride,
+        PlateCandidate* box, CharSample* output, int maxOutput);
+
+    [LibraryImport(Library, EntryPoint = "ea_classifier_train", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int ea_classifier_train(float* features, int* labels, int count, int hidden, int iterations,
+        ulong seed, string path, out double holdoutAccuracy);
+
+    [LibraryImport(Library, EntryPoint = "ea_image_degrade")]
+    internal static partial int ea_image_degrade(byte* gray, int width, int height, int stride, in DegradeParams parameters);
+
     internal const int Ok = 0;
     internal const int ErrArgument = -1;
     internal const int ErrOpen = -2;
@@ -91,4 +112,80 @@ public struct CharBox
     public int Y;
     public int Width;
     public int Height;
+}
+
+/// <summary>One character a classifier read found (ea_char_read): its box in the deskewed plate and its class probabilities.</summary>
+[StructLayout(LayoutKind.Sequential)]
+public unsafe struct CharRead
+{
+    /// <summary>A-Z, 0-9, then "not a character".</summary>
+    public const int Classes = 37;
+    public const int NoiseClass = 36;
+
+    public int X;
+    public int Y;
+    public int Width;
+    public int Height;
+    public fixed float Probabilities[Classes];
+
+    /// <summary>The class's character: 'A'-'Z', '0'-'9', '#' for not a character.</summary>
+    public static char ClassChar(int cls) => cls switch
+    {
+        < 26 => (char)('A' + cls),
+        < 36 => (char)('0' + cls - 26),
+        _ => '#',
+    };
+
+    /// <summary>The class of a plate character, or -1.</summary>
+    public static int ClassOf(char c) => c switch
+    {
+        >= 'A' and <= 'Z' => c - 'A',
+        >= '0' and <= '9' => 26 + (c - '0'),
+        '#' => NoiseClass,
+        _ => -1,
+    };
+}
+
+/// <summary>What a classifier read found besides the characters (ea_read_info).</summary>
+[StructLayout(LayoutKind.Sequential)]
+public struct ReadInfo
+{
+    /// <summary>The plate around the characters read, in frame coordinates.</summary>
+    public PlateCandidate Plate;
+    /// <summary>Mean probability of the characters' best classes.</summary>
+    public float Score;
+    /// <summary>Segmentations of the plate that were classified.</summary>
+    public int Cuts;
+}
+
+/// <summary>A character box of one segmentation with the classifier's features (ea_char_sample), for training.</summary>
+[StructLayout(LayoutKind.Sequential)]
+public unsafe struct CharSample
+{
+    public const int Features = 315;
+
+    public int Cut;
+    public int X;
+    public int Y;
+    public int Width;
+    public int Height;
+    public fixed float FeatureValues[Features];
+    public fixed float Probabilities[CharRead.Classes];
+}
+
+/// <summary>How to degrade an image as a camera and the weather would (ea_degrade_params).</summary>
+[StructLayout(LayoutKind.Sequential)]
+public struct DegradeParams
+{
+    public float BlurSigma;
+    public float MotionLength;
+    public float MotionAngle;
+    public float Contrast;
+    public float Brightness;
+    public float Gamma;
+    public float NoiseSigma;
+    public int JpegQuality;
+    public ulong Seed;
+
+    public static DegradeParams None => new() { Contrast = 1, Gamma = 1 };
 }

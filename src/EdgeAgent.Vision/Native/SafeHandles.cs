@@ -37,3 +37,14 @@ internal sealed class SafeFinderHandle() : SafeHandle(0, ownsHandle: true)
         return true;
     }
 }
+
+internal sealed class SafeReaderHandle() : SafeHandle(0, ownsHandle: true)
+{
+    public override bool IsInvalid => handle == 0;
+
+    protected override bool ReleaseHandle()
+    {
+        NativeMethods.ea_reader_free(handle);
+        return true;
+    }
+}

@@ -34,16 +34,17 @@ public static class AgentCommands
         var video = new Argument<FileInfo>("video") { Description = "A recorded video (any format FFmpeg decodes)" };
         var realtime = new Option<bool>("--realtime") { Description = "Keep the video's original pace instead of running as fast as possible" };
         var drain = new Option<int>("--drain-timeout") { Description = "Seconds to wait for the broker to acknowledge every read at the end", DefaultValueFactory = _ => 60 };
+        var truth = ReplayTruth.CreateOption();
         var command = new Command("replay", "Play a recorded video through the whole pipeline (a test rig), then exit once every read is delivered")
         {
-            video, realtime, drain,
+            video, realtime, drain, truth,
         };
         command.SetAction((parse, cancellation) =>
         {
             FileInfo file = parse.GetValue(video)!;
             // On a terminal the progress bars replace the log lines (warnings and errors still show).
             var output = CommandOutput.ForConsole();
-            return StartAsync(AgentMode.Replay, settingArgs, parse.GetValue(ConfigOption),
+            return ReplayTruth.RunAsync(parse.GetValue(truth), beforeRun => StartAsync(AgentMode.Replay, settingArgs, parse.GetValue(ConfigOption),
                 s =>
                 {
                     // The video replaces whatever cameras the settings name.
@@ -51,7 +52,7 @@ public static class AgentCommands
                     s.Camera.Sources.Clear();
                 },
                 new CameraRunSettings { Finite = true, Realtime = parse.GetValue(realtime), DrainTimeout = TimeSpan.FromSeconds(parse.GetValue(drain)) },
-                cancellation, new ReplayProgress(output, file.FullName), quietLogs: output.IsTerminal);
+                cancellation, new ReplayProgress(output, file.FullName), quietLogs: output.IsTerminal, beforeRun: beforeRun));
         });
         return command;
     }
@@ -67,13 +68,13 @@ public static class AgentCommands
     /// <summary>Validates settings, builds the host and runs it; returns the exit code.</summary>
     internal static async Task<int> StartAsync(AgentMode mode, string[] settingArgs, FileInfo? configFile,
         Action<AgentSettings>? configure, CameraRunSettings run, CancellationToken cancellation,
-        IHostObserver? observer = null, bool quietLogs = false)
+        IHostObserver? observer = null, bool quietLogs = false, Action<IServiceProvider>? beforeRun = null)
     {
         try
         {
             var (configuration, settings) = LoadSettings(mode, settingArgs, configFile, quietLogs);
             configure?.Invoke(settings);
-            return await RunHostAsync(mode, configuration, settings, run, cancellation, observer).ConfigureAwait(false);
+            return await RunHostAsync(mode, configuration, settings, run, cancellation, observer, beforeRun).ConfigureAwait(false);
         }
         catch (ConfigurationProblemException e)
         {
@@ -94,10 +95,11 @@ public static class AgentCommands
 
     /// <summary>Validates the (final) settings, then runs the host until it stops; returns the exit code.</summary>
     internal static async Task<int> RunHostAsync(AgentMode mode, IConfiguration configuration, AgentSettings settings,
-        CameraRunSettings run, CancellationToken cancellation, IHostObserver? observer = null)
+        CameraRunSettings run, CancellationToken cancellation, IHostObserver? observer = null, Action<IServiceProvider>? beforeRun = null)
     {
         var profile = SettingsValidator.Validate(settings, mode, AgentPaths.HardwareProfiles);
         using IHost host = AgentHostBuilder.Build(mode, settings, profile, configuration, run, Console.Error);
+        beforeRun?.Invoke(host.Services);
         var lifetime = host.Services.GetRequiredService<AgentLifetime>();
         if (observer is null)
         {

@@ -8,6 +8,7 @@ using EdgeAgent.Evaluation.Photos;
 using EdgeAgent.Hosting;
 using EdgeAgent.Ocr;
 using EdgeAgent.Vision;
+using EdgeAgent.Vision.Native;
 
 namespace EdgeAgent.Cli;
 
@@ -43,15 +44,17 @@ public static class EvalCommand
             photos = PhotoIndex.Load(index.FullName);
             var (_, settings) = AgentCommands.LoadSettings(Settings.AgentMode.Replay, settingArgs, configFile);
             settings.Ocr.Grammar = country;
-            readers = PlateReaderSet.Create(CameraPipelineFactory.ParseGrammar(settings.Ocr.Grammar), settings.Ocr.TessDataPath);
+            readers = PlateReaderSet.Create(CameraPipelineFactory.ParseGrammar(settings.Ocr.Grammar), settings.Ocr.TessDataPath,
+                settings.Ocr.Engine == "tesseract" ? null : AgentPaths.CharacterModelFor(settings.Ocr.Model));
         }
-        catch (Exception e) when (e is InvalidDataException or FileNotFoundException or ConfigurationProblemException)
+        catch (Exception e) when (e is InvalidDataException or FileNotFoundException or ConfigurationProblemException or VisionException)
         {
             Console.Error.WriteLine("edgeagent: " + e.Message);
             return ExitCodes.BadConfiguration;
         }
 
         PhotoReport report;
+        string engine = readers.Engine;
         using (readers)
         {
             var evaluator = new PhotoEvaluator(readers.Finder, readers.Reader, StillImage.Load);
@@ -61,6 +64,7 @@ public static class EvalCommand
             report = new PhotoReport(outcomes);
         }
 
+        Console.WriteLine($"reader: {engine}");
         Print(report);
         if (json is not null)
         {

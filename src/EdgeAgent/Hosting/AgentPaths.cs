@@ -6,6 +6,10 @@ public static class AgentPaths
     public static string HardwareProfiles => Find("hardware-profiles");
     public static string Samples => Find("samples");
     public static string BundledSample => Path.Combine(Samples, "uk-traffic.mp4");
+    public static string CharacterModel => Path.Combine(Find("models"), "plate-chars.yml.gz");
+
+    /// <summary>The character model Ocr:Model names, or the shipped one when it is empty.</summary>
+    public static string CharacterModelFor(string configured) => string.IsNullOrEmpty(configured) ? CharacterModel : configured;
 
     private static string Find(string folder)
     {

@@ -23,17 +23,8 @@ public sealed class CameraPipelineFactory(AgentSettings settings, HardwareProfil
             ? new FrameEvidenceCapture(new TrackerOptions().MaxTracks, profile.Width, profile.Height,
                 new EvidenceCaptureOptions { OverviewWidth = settings.Evidence.OverviewWidth, MaxSnapshots = settings.Evidence.QueueLength + 2 })
             : null;
-        var finder = new OpenCvPlateFinder();
-        TesseractPlateReader reader;
-        try
-        {
-            reader = new TesseractPlateReader(new PlateGrammar(ParseGrammar(settings.Ocr.Grammar)), settings.Ocr.TessDataPath);
-        }
-        catch
-        {
-            finder.Dispose();
-            throw;
-        }
+        var readers = PlateReaderSet.Create(ParseGrammar(settings.Ocr.Grammar), settings.Ocr.TessDataPath,
+            settings.Ocr.Engine == "classifier" ? AgentPaths.CharacterModelFor(settings.Ocr.Model) : null);
         var region = new FindRegion(profile.Roi.X, profile.Roi.Y, profile.Roi.Width, profile.Roi.Height,
             profile.PlateHeightPx.Min, profile.PlateHeightPx.Max);
         var tracking = new TrackerOptions
@@ -42,8 +33,8 @@ public sealed class CameraPipelineFactory(AgentSettings settings, HardwareProfil
             MinObservations = settings.Tracking.MinObservations,
             MinConfidence = (float)settings.Tracking.MinConfidence,
         };
-        var pipeline = new FramePipeline(finder, reader, region, cameraId, tracking, evidence: evidence);
-        return (pipeline, new Disposables(reader, finder));
+        var pipeline = new FramePipeline(readers.Finder, readers.Reader, region, cameraId, tracking, evidence: evidence);
+        return (pipeline, readers);
     }
 
     public static GrammarScope ParseGrammar(string value) => value switch
@@ -53,12 +44,4 @@ public sealed class CameraPipelineFactory(AgentSettings settings, HardwareProfil
         "us" => GrammarScope.UnitedStates,
         _ => GrammarScope.Auto,
     };
-
-    private sealed class Disposables(params IDisposable[] items) : IDisposable
-    {
-        public void Dispose()
-        {
-            foreach (IDisposable item in items) item.Dispose();
-        }
-    }
 }

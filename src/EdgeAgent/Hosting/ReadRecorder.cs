@@ -46,6 +46,12 @@ public sealed partial class ReadRecorder : IPassSink
     /// </summary>
     public Func<PlateReadEvent, EvidenceSnapshot, bool>? EvidenceCommitted { get; set; }
 
+    /// <summary>
+    /// Sees each pass as it arrives, before hashing (replay --truth scores the reads in memory with it).
+    /// Called on the frame loop's thread: keep it quick. Nothing it is given may be logged or stored.
+    /// </summary>
+    public Action<VehiclePass>? Observed { get; set; }
+
     public long Recorded => Interlocked.Read(ref _recorded);
     public long Pending => Interlocked.Read(ref _pending);
 
@@ -58,6 +64,7 @@ public sealed partial class ReadRecorder : IPassSink
 
     public void OnPass(VehiclePass pass)
     {
+        Observed?.Invoke(pass);
         Interlocked.Increment(ref _pending);
         // Unbounded: passes are a few per second at most, and a read must never be dropped here.
         _passes.Writer.TryWrite((pass, pass.CompletedByFrameAt != 0 ? pass.CompletedByFrameAt : Stopwatch.GetTimestamp()));

@@ -131,6 +131,12 @@ public sealed class OcrSettings
 
     /// <summary>Plate formats tried: auto (GB, then European and US), gb, eu or us.</summary>
     public string Grammar { get; set; } = "auto";
+
+    /// <summary>Who reads the characters: classifier (the plate-trained network) or tesseract (the general fallback).</summary>
+    public string Engine { get; set; } = "classifier";
+
+    /// <summary>The classifier's model; empty means the shipped models/plate-chars.yml.gz.</summary>
+    public string Model { get; set; } = "";
 }
 
 public sealed class TrackingSettings

@@ -83,6 +83,10 @@ public static class SettingsValidator
             problems.Add($"Ocr:TessDataPath {s.Ocr.TessDataPath} has no eng.traineddata: install tesseract-ocr-eng (./install.sh --deps) or fix the path");
         if (s.Ocr.Grammar is not ("auto" or "gb" or "eu" or "us"))
             problems.Add($"Ocr:Grammar is '{s.Ocr.Grammar}': expected auto, gb, eu or us");
+        if (s.Ocr.Engine is not ("classifier" or "tesseract"))
+            problems.Add($"Ocr:Engine is '{s.Ocr.Engine}': expected classifier or tesseract");
+        else if (s.Ocr.Engine == "classifier" && !File.Exists(Hosting.AgentPaths.CharacterModelFor(s.Ocr.Model)))
+            problems.Add($"Ocr:Model {Hosting.AgentPaths.CharacterModelFor(s.Ocr.Model)} does not exist: point it at a model made by tools/EdgeAgent.CharTrainer, or set Ocr:Engine=tesseract");
 
         if (s.Tracking.EndAfterMissedFrames is < 1 or > 250)
             problems.Add($"Tracking:EndAfterMissedFrames is {s.Tracking.EndAfterMissedFrames}: expected 1..250");

@@ -1,0 +1,41 @@
+using EdgeAgent.Core.Frames;
+using EdgeAgent.Core.Plates;
+using EdgeAgent.Core.Ports;
+using EdgeAgent.Ocr.Grammar;
+using EdgeAgent.Vision;
+using EdgeAgent.Vision.Native;
+
+namespace EdgeAgent.Ocr;
+
+/// <summary>
+/// Reads a candidate with the plate-trained character classifier: the bridge cuts the plate into
+/// characters several ways and keeps the cut it reads best, with a probability for every class of every
+/// character; the grammar then picks the cheapest registration format (or keeps the raw read, flagged).
+/// Not thread-safe: one per processing thread. A read allocates nothing managed.
+/// </summary>
+public sealed class ClassifierPlateReader : IPlateReader, IDisposable
+{
+    /// <summary>Reads whose characters are on average less sure than this are not plates (a sign, a grille).</summary>
+    public const float MinMeanProbability = 0.3f;
+
+    private readonly PlateCharReader _reader;
+    private readonly PlateGrammar _grammar;
+    private readonly CharRead[] _chars = new CharRead[PlateText.Capacity + 4];
+
+    public ClassifierPlateReader(PlateGrammar grammar, string modelPath)
+    {
+        _grammar = grammar;
+        _reader = new PlateCharReader(modelPath);
+    }
+
+    public bool TryRead(GrayImage image, in PlateCandidate candidate, ref PlateText text)
+    {
+        text.Clear();
+        int n = _reader.Read(image, candidate, _chars, out ReadInfo info);
+        if (n < 2 || n > PlateText.Capacity || info.Score < MinMeanProbability) return false;
+        _grammar.Decode(_chars.AsSpan(0, n), ref text);
+        return text.Length >= 2;
+    }
+
+    public void Dispose() => _reader.Dispose();
+}

@@ -1,0 +1,37 @@
+// Internal to the bridge: the finder's state (scratch memory reused call after call), shared by the
+// finder and by plate preparation, which borrows its segmentation scratch.
+#pragma once
+
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "plate_geometry.hpp"
+#include "text_rows.hpp"
+
+namespace ea_finder_detail {
+
+constexpr float kTextToPlateHeight = 0.72f;  // UK characters are 79 mm on a 111 mm plate
+constexpr int kTargetTextHeight = 16;       // text height, in pixels, that the search scale aims for
+constexpr int kVerifyPatchHeight = 48;
+constexpr int kMaxProposals = 160;          // per call, the most promising first; bounds the time in clutter
+
+struct Candidate {
+    cv::RotatedRect plate;  // frame coordinates, upright
+    float score;
+    bool dark_on_light;
+    int char_count;
+};
+
+}  // namespace ea_finder_detail
+
+struct ea_finder {
+    cv::Mat small, patch;
+    ea::TextRowScratch rows;
+    std::vector<cv::RotatedRect> lines;
+    std::vector<cv::RotatedRect> proposals;
+    std::vector<ea_finder_detail::Candidate> candidates;
+    ea::SegmentScratch segment_scratch;
+    std::vector<ea::RowHypothesis> hypotheses;
+};
+

@@ -1,0 +1,220 @@
+// Reading a candidate with the character classifier. The candidate is deskewed into a patch, cut into
+// rows of character boxes by several binarisations (plate_geometry), every box of every cut is
+// classified, and the cut that reads best is kept: recognition decides the segmentation, not the
+// other way round. A second pass re-deskews along the row the first pass found (the finder's box is
+// only a guess at the plate) and keeps whichever pass read better.
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <opencv2/imgproc.hpp>
+
+#include "bridge_common.hpp"
+#include "char_classifier.hpp"
+#include "plate_geometry.hpp"
+#include "reader_state.hpp"
+
+namespace ea {
+
+namespace {
+
+constexpr float kMarginX = 0.3f, kMarginY = 0.1f;
+constexpr float kTextToPlateHeight = 0.72f;
+
+}  // namespace
+
+void warp_candidate(ea_reader& r, const cv::Mat& image, const cv::RotatedRect& plate) {
+    const float grown_w = plate.size.width + 2 * kMarginX * plate.size.height;
+    const float grown_h = plate.size.height * (1 + 2 * kMarginY);
+    const int w = std::clamp(static_cast<int>(std::lround(kReadPatchHeight * grown_w / std::max(1.0f, grown_h))), 16, kReadPatchMaxWidth);
+    r.patch.create(kReadPatchHeight, w, CV_8UC1);
+    warp_plate(image, plate, kMarginX, kMarginY, r.patch, &r.transform);
+    cv::bitwise_not(r.patch, r.inverted);
+}
+
+int describe_cuts(ea_reader& r) {
+    int rows = 0;
+    for (const RowHypothesis& h : r.cuts) rows += static_cast<int>(h.boxes.size());
+    r.feature_rows.create(std::max(1, rows), kCharFeatures, CV_32F);
+    int row = 0;
+    for (const RowHypothesis& h : r.cuts) {
+        const cv::Mat& source = h.binarisation.dark_on_light ? r.patch : r.inverted;
+        for (const cv::Rect& box : h.boxes) {
+            normalize_char(source, box, r.crop);
+            RowShape shape;
+            shape.height = h.height;
+            shape.center_y = h.intercept + h.slope * (box.x + box.width / 2.0f);
+            r.features.compute(r.crop, box, shape, r.feature_rows.ptr<float>(row++));
+        }
+    }
+    return rows;
+}
+
+namespace {
+
+int best_class(const float* p, bool characters_only) {
+    int best = 0;
+    const int n = characters_only ? kNoiseClass : kCharClasses;
+    for (int k = 1; k < n; k++)
+        if (p[k] > p[best]) best = k;
+    return best;
+}
+
+// How well a cut reads: each box classified as a character adds its probability, each box taken for
+// noise costs a little. A cut that finds every character confidently scores about its length.
+float cut_score(const cv::Mat& probs, int first, int count) {
+    float score = 0;
+    for (int i = 0; i < count; i++) {
+        const float* p = probs.ptr<float>(first + i);
+        const int best = best_class(p, false);
+        score += best == kNoiseClass ? -0.3f * p[kNoiseClass] : p[best];
+    }
+    return score;
+}
+
+struct Choice {
+    int cut = -1;
+    int first = 0;
+    float score = -1e9f;
+};
+
+Choice choose_cut(const ea_reader& r) {
+    Choice best;
+    int first = 0;
+    for (size_t c = 0; c < r.cuts.size(); c++) {
+        const int n = static_cast<int>(r.cuts[c].boxes.size());
+        const float score = cut_score(r.probs, first, n);
+        if (score > best.score) best = {static_cast<int>(c), first, score};
+        first += n;
+    }
+    return best;
+}
+
+}  // namespace
+
+// The row of the chosen cut, mapped back to the frame and grown to the plate around it.
+cv::RotatedRect plate_of_row(const ea_reader& r, const RowHypothesis& h) {
+    const cv::Rect& first = h.boxes.front();
+    const cv::Rect& last = h.boxes.back();
+    const float x0 = static_cast<float>(first.x), x1 = static_cast<float>(last.x + last.width);
+    const float y0 = h.intercept + h.slope * x0, y1 = h.intercept + h.slope * x1;
+    cv::Mat inverse;
+    cv::invertAffineTransform(r.transform, inverse);
+    auto map = [&](float x, float y) {
+        const double* m = inverse.ptr<double>(0);
+        const double* n = inverse.ptr<double>(1);
+        return cv::Point2f(static_cast<float>(m[0] * x + m[1] * y + m[2]), static_cast<float>(n[0] * x + n[1] * y + n[2]));
+    };
+    const cv::Point2f left = map(x0, y0), right = map(x1, y1);
+    const cv::Point2f top = map((x0 + x1) / 2, (y0 + y1) / 2 - h.height / 2), bottom = map((x0 + x1) / 2, (y0 + y1) / 2 + h.height / 2);
+    const float text_w = static_cast<float>(cv::norm(right - left));
+    const float text_h = static_cast<float>(cv::norm(bottom - top));
+    const float angle = std::atan2(right.y - left.y, right.x - left.x) * 180.0f / static_cast<float>(CV_PI);
+    const float plate_h = text_h / kTextToPlateHeight;
+    return cv::RotatedRect((left + right) * 0.5f, cv::Size2f(text_w + 0.3f * plate_h, plate_h), angle);
+}
+
+namespace {
+
+// One pass over a plate rectangle: warp, cut, classify, choose. False when nothing reads.
+bool read_pass(ea_reader& r, const cv::Mat& image, const cv::RotatedRect& plate, Choice& choice) {
+    warp_candidate(r, image, plate);
+    segment_hypotheses(r.patch, r.seg, r.cuts, 2);
+    if (r.cuts.empty()) return false;
+    describe_cuts(r);
+    r.classifier.predict(r.feature_rows, r.probs);
+    choice = choose_cut(r);
+    return choice.cut >= 0 && choice.score > 0;
+}
+
+void write_box(const cv::RotatedRect& plate, int width, int height, ea_plate_box& b) {
+    const cv::Rect bounds = plate.boundingRect() & cv::Rect(0, 0, width, height);
+    b.cx = plate.center.x;
+    b.cy = plate.center.y;
+    b.w = plate.size.width;
+    b.h = plate.size.height;
+    b.angle = plate.angle;
+    b.x = bounds.x;
+    b.y = bounds.y;
+    b.bw = bounds.width;
+    b.bh = bounds.height;
+}
+
+}  // namespace
+
+}  // namespace ea
+
+extern "C" {
+
+EA_API int ea_reader_create(const char* model_path, ea_reader** out) {
+    return ea::guarded("ea_reader_create", [&]() -> int {
+        if (out == nullptr) return ea::fail(EA_E_ARGUMENT, "ea_reader_create: null argument");
+        *out = nullptr;
+        auto reader = std::make_unique<ea_reader>();
+        std::string error;
+        if (model_path != nullptr && !reader->classifier.load(model_path, error)) return ea::fail(EA_E_IO, error);
+        *out = reader.release();
+        return EA_OK;
+    });
+}
+
+EA_API int ea_plate_read(ea_reader* reader, const uint8_t* gray, int32_t width, int32_t height, int32_t stride,
+                         const ea_plate_box* box, ea_read_info* info, ea_char_read* chars, int32_t max_chars) {
+    return ea::guarded("ea_plate_read", [&]() -> int {
+        if (reader == nullptr || box == nullptr || info == nullptr || chars == nullptr || max_chars < 0 ||
+            !ea::valid_image(gray, width, height, stride, 1))
+            return ea::fail(EA_E_ARGUMENT, "ea_plate_read: bad reader, image, box or output");
+        if (!reader->classifier.loaded()) return ea::fail(EA_E_ARGUMENT, "ea_plate_read: the reader has no character model");
+        ea_reader& r = *reader;
+        const cv::Mat image(height, width, CV_8UC1, const_cast<uint8_t*>(gray), static_cast<size_t>(stride));
+        *info = ea_read_info{};
+        info->plate = *box;
+
+        const cv::RotatedRect given(cv::Point2f(box->cx, box->cy), cv::Size2f(box->w, box->h), box->angle);
+        ea::Choice first;
+        if (!ea::read_pass(r, image, given, first)) return 0;
+        info->cuts = static_cast<int32_t>(r.cuts.size());
+        // Second pass along the row found: the characters fill the patch as they should, deskewed.
+        const cv::RotatedRect row_plate = ea::plate_of_row(r, r.cuts[static_cast<size_t>(first.cut)]);
+        std::swap(r.cuts, r.kept_cuts);
+        r.probs.copyTo(r.kept_probs);
+        r.transform.copyTo(r.kept_transform);
+        ea::Choice second;
+        const bool refined = ea::read_pass(r, image, row_plate, second) && second.score >= first.score;
+        if (!refined) {  // back to the first pass's cuts, probabilities and geometry
+            std::swap(r.cuts, r.kept_cuts);
+            r.kept_probs.copyTo(r.probs);
+            r.kept_transform.copyTo(r.transform);
+        }
+        const ea::Choice& choice = refined ? second : first;
+        info->cuts += refined ? static_cast<int32_t>(r.cuts.size()) : 0;
+        const ea::RowHypothesis& cut = r.cuts[static_cast<size_t>(choice.cut)];
+
+        int written = 0;
+        float sum = 0;
+        for (size_t i = 0; i < cut.boxes.size() && written < max_chars; i++) {
+            const float* p = r.probs.ptr<float>(choice.first + static_cast<int>(i));
+            if (ea::best_class(p, false) == ea::kNoiseClass) continue;
+            ea_char_read& c = chars[written++];
+            const cv::Rect& b = cut.boxes[i];
+            c.x = b.x;
+            c.y = b.y;
+            c.w = b.width;
+            c.h = b.height;
+            std::copy_n(p, EA_CHAR_CLASSES, c.probs);
+            sum += p[ea::best_class(p, true)];
+        }
+        ea::write_box(ea::plate_of_row(r, cut), width, height, info->plate);
+        info->plate.score = box->score;
+        info->plate.dark_on_light = cut.binarisation.dark_on_light ? 1 : 0;
+        info->plate.char_count = written;
+        info->score = written > 0 ? sum / static_cast<float>(written) : 0.0f;
+        return written;
+    });
+}
+
+EA_API void ea_reader_free(ea_reader* reader) { delete reader; }
+
+}

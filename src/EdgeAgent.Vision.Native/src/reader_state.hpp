@@ -1,0 +1,37 @@
+// Internal to the bridge: the classifier reader's state (scratch memory reused call after call), shared
+// by reading (plate_reader.cpp) and by the trainer's sample extraction (training.cpp).
+#pragma once
+
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "char_classifier.hpp"
+#include "edgeagent_vision.h"
+#include "plate_geometry.hpp"
+
+static_assert(EA_CHAR_CLASSES == ea::kCharClasses, "the C header and the classifier disagree on the classes");
+static_assert(EA_CHAR_FEATURES == ea::kCharFeatures, "the C header and the classifier disagree on the features");
+
+struct ea_reader {
+    ea::CharClassifier classifier;
+    ea::CharFeatures features;
+    ea::SegmentScratch seg;
+    std::vector<ea::RowHypothesis> cuts, kept_cuts;
+    cv::Mat patch, inverted, transform, crop, feature_rows, probs;
+    cv::Mat kept_probs, kept_transform;
+};
+
+namespace ea {
+
+constexpr int kReadPatchHeight = 64;
+constexpr int kReadPatchMaxWidth = 640;
+
+// Deskews the plate rectangle into r.patch (and its negative into r.inverted), r.transform the mapping.
+void warp_candidate(ea_reader& r, const cv::Mat& image, const cv::RotatedRect& plate);
+// Features of every box of every cut in r.cuts, one row each, in order; returns the number of rows.
+int describe_cuts(ea_reader& r);
+// The plate rectangle (frame coordinates) around the row of a cut of the current patch.
+cv::RotatedRect plate_of_row(const ea_reader& r, const RowHypothesis& h);
+
+}  // namespace ea

@@ -1,0 +1,30 @@
+// Internal to the bridge: the two ways the finder proposes where a plate's row of characters may be, on
+// one search scale. Both return rotated rectangles around the characters (not the plate), upright.
+//  - Edge lines: characters make dense vertical edges; closing them gives a blob per line of text.
+//    Robust when characters blur into each other, weak when the plate touches other edges.
+//  - Character rows: a local-mean threshold gives the characters as blobs; blobs of similar height in
+//    a line with character spacing form a row. Robust in clutter and for any plate colour or frame.
+#pragma once
+
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+namespace ea {
+
+struct TextRowScratch {
+    cv::Mat gradient, edges, closed, mean, binary, labels, stats, centroids;
+    std::vector<std::vector<cv::Point>> contours;
+    std::vector<cv::Rect> blobs;
+    std::vector<int> next, chain;
+    std::vector<cv::Point2f> centres;
+};
+
+// Text lines from vertical edges in small, for text heights from th (smallest) to th_hi, in pixels of small.
+void edge_text_lines(const cv::Mat& small, float th, float th_hi, TextRowScratch& s, std::vector<cv::RotatedRect>& out);
+
+// Rows of at least min_chars character blobs (either polarity) in small, for the same text heights.
+void character_rows(const cv::Mat& small, float th, float th_hi, int min_chars, TextRowScratch& s,
+                    std::vector<cv::RotatedRect>& out);
+
+}  // namespace ea

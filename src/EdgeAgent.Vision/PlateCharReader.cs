@@ -1,0 +1,43 @@
+using EdgeAgent.Core.Frames;
+using EdgeAgent.Core.Plates;
+using EdgeAgent.Vision.Native;
+
+namespace EdgeAgent.Vision;
+
+/// <summary>
+/// The bridge's classifier reader: deskews a candidate, cuts it into characters several ways, classifies
+/// every cut with the plate-trained network and keeps the cut it reads best. Holds native scratch memory:
+/// one instance per processing thread. A read allocates nothing managed.
+/// </summary>
+public sealed unsafe class PlateCharReader : IDisposable
+{
+    private readonly SafeReaderHandle _handle;
+
+    /// <summary>Loads the character model; throws <see cref="VisionException"/> naming the file and the fix.</summary>
+    public PlateCharReader(string modelPath)
+    {
+        VisionNative.EnsureLoaded();
+        if (!File.Exists(modelPath))
+            throw new VisionException($"the character model {modelPath} does not exist: set Ocr:Model to the shipped models/plate-chars.yml.gz, or train one with tools/EdgeAgent.CharTrainer");
+        VisionNative.Check(NativeMethods.ea_reader_create(modelPath, out _handle), "ea_reader_create");
+    }
+
+    /// <summary>Reads the candidate's characters into <paramref name="chars"/>, left to right; returns how many.</summary>
+    public int Read(GrayImage image, in PlateCandidate candidate, Span<CharRead> chars, out ReadInfo info)
+    {
+        ReadInfo result;
+        int count;
+        fixed (byte* pixels = image.Pixels)
+        fixed (PlateCandidate* box = &candidate)
+        fixed (CharRead* output = chars)
+        {
+            count = VisionNative.Check(
+                NativeMethods.ea_plate_read(_handle, pixels, image.Width, image.Height, image.Stride, box, &result, output, chars.Length),
+                "ea_plate_read");
+        }
+        info = result;
+        return count;
+    }
+
+    public void Dispose() => _handle.Dispose();
+}

@@ -1,0 +1,164 @@
+using EdgeAgent.Vision.Native;
+
+namespace EdgeAgent.CharTrainer;
+
+/// <summary>Training rows (the classifier's features) and their classes, with counts for the log.</summary>
+internal sealed class SampleSet
+{
+    private readonly List<float> _features = [];
+    private readonly List<int> _labels = [];
+    private readonly int[] _perClass = new int[CharRead.Classes];
+
+    public int Count => _labels.Count;
+    public int NoiseCount => _perClass[CharRead.NoiseClass];
+    public ReadOnlySpan<int> PerClass => _perClass;
+
+    public unsafe void Add(in CharSample sample, int label)
+    {
+        fixed (float* f = sample.FeatureValues)
+            for (int i = 0; i < CharSample.Features; i++) _features.Add(f[i]);
+        _labels.Add(label);
+        _perClass[label]++;
+    }
+
+    public void AddRange(SampleSet other)
+    {
+        _features.AddRange(other._features);
+        _labels.AddRange(other._labels);
+        for (int i = 0; i < _perClass.Length; i++) _perClass[i] += other._perClass[i];
+    }
+
+    /// <summary>The rows in a fixed pseudo-random order (so the network's held-back tenth is a fair mix).</summary>
+    public (float[] Features, int[] Labels) Shuffled(int seed)
+    {
+        int n = _labels.Count;
+        int[] order = Enumerable.Range(0, n).ToArray();
+        new Random(seed).Shuffle(order);
+        var features = new float[n * CharSample.Features];
+        var labels = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            int src = order[i];
+            labels[i] = _labels[src];
+            for (int k = 0; k < CharSample.Features; k++) features[(i * CharSample.Features) + k] = _features[(src * CharSample.Features) + k];
+        }
+        return (features, labels);
+    }
+}
+
+/// <summary>
+/// Aligns the cuts of one plate with its label. A cut with as many boxes as the label has characters
+/// aligns one to one; with a model, a cut with a few boxes more is aligned by dynamic programming
+/// (the label's characters to the boxes that most look like them, in order) and the boxes left over
+/// (emblems, stickers, dashes, bolts, pieces of characters) become examples of "not a character".
+/// With a model, an alignment the model finds implausible is refused: a cut that missed a character and
+/// caught a sticker instead would otherwise teach the network wrong names.
+/// </summary>
+internal static class Aligner
+{
+    public sealed record Result(int AcceptedCuts, int Characters, int Noise);
+
+    public static unsafe Result Align(ReadOnlySpan<CharSample> samples, string label, bool withModel, int maxCuts, SampleSet into)
+    {
+        var cuts = new List<(int Start, int Count)>();
+        for (int i = 0; i < samples.Length;)
+        {
+            int j = i;
+            while (j < samples.Length && samples[j].Cut == samples[i].Cut) j++;
+            cuts.Add((i, j - i));
+            i = j;
+        }
+
+        var candidates = new List<(double Score, int Start, int[] Assignment)>();
+        foreach (var (start, count) in cuts)
+        {
+            if (count < label.Length || count > label.Length + 3) continue;
+            if (count > label.Length && !withModel) continue;
+            int[] assignment = new int[count];  // label index per box, -1 for a box left over
+            double logP = 0;
+            if (count == label.Length)
+            {
+                for (int k = 0; k < count; k++)
+                {
+                    assignment[k] = k;
+                    if (withModel) logP += Math.Log(Math.Max(1e-6, Prob(samples[start + k], label[k])));
+                }
+            }
+            else
+            {
+                logP = BestAlignment(samples.Slice(start, count), label, assignment);
+            }
+            double mean = Math.Exp(logP / label.Length);
+            if (withModel && mean < (count == label.Length ? 0.05 : 0.25)) continue;
+            candidates.Add((withModel ? mean : 1, start, assignment));
+        }
+
+        int accepted = 0, characters = 0, noise = 0;
+        foreach (var (_, start, assignment) in candidates.OrderByDescending(c => c.Score).Take(maxCuts))
+        {
+            accepted++;
+            for (int k = 0; k < assignment.Length; k++)
+            {
+                if (assignment[k] >= 0)
+                {
+                    into.Add(samples[start + k], CharRead.ClassOf(label[assignment[k]]));
+                    characters++;
+                }
+                else
+                {
+                    into.Add(samples[start + k], CharRead.NoiseClass);
+                    noise++;
+                }
+            }
+        }
+        return new Result(accepted, characters, noise);
+    }
+
+    private static unsafe float Prob(in CharSample s, char c)
+    {
+        fixed (float* p = s.Probabilities) return p[CharRead.ClassOf(c)];
+    }
+
+    private static unsafe float NoiseProb(in CharSample s)
+    {
+        fixed (float* p = s.Probabilities) return p[CharRead.NoiseClass];
+    }
+
+    // Boxes b_0..b_{n-1} to label characters l_0..l_{m-1} in order, each character one box, maximising
+    // the sum of log P(character | box) plus log P(noise | box) for the boxes left over.
+    private static double BestAlignment(ReadOnlySpan<CharSample> boxes, string label, int[] assignment)
+    {
+        int n = boxes.Length, m = label.Length;
+        var best = new double[n + 1, m + 1];
+        var took = new bool[n + 1, m + 1];
+        for (int i = 0; i <= n; i++)
+            for (int j = 0; j <= m; j++) best[i, j] = double.NegativeInfinity;
+        best[0, 0] = 0;
+        for (int i = 1; i <= n; i++)
+        {
+            double skip = Math.Log(NoiseProb(boxes[i - 1]) + 0.01);
+            for (int j = 0; j <= Math.Min(i, m); j++)
+            {
+                double leave = best[i - 1, j] + skip;
+                double take = j > 0 ? best[i - 1, j - 1] + Math.Log(Math.Max(1e-6, Prob(boxes[i - 1], label[j - 1]))) : double.NegativeInfinity;
+                took[i, j] = take > leave;
+                best[i, j] = Math.Max(take, leave);
+            }
+        }
+        double labelLogP = 0;
+        for (int i = n, j = m; i > 0; i--)
+        {
+            if (j > 0 && took[i, j])
+            {
+                assignment[i - 1] = j - 1;
+                labelLogP += Math.Log(Math.Max(1e-6, Prob(boxes[i - 1], label[j - 1])));
+                j--;
+            }
+            else
+            {
+                assignment[i - 1] = -1;
+            }
+        }
+        return labelLogP;
+    }
+}
