@@ -21,6 +21,9 @@ internal sealed class PlateCanvas
     public double TextHeight { get; private set; }
     public double TextWidth { get; private set; }
 
+    /// <summary>Where each character's centre was painted, in plate millimetres, left to right.</summary>
+    public List<(double X, double Y)> CharCentres { get; } = [];
+
     /// <summary>Bilinear gray at a point in millimetres; NaN off the plate.</summary>
     public float Sample(double x, double y)
     {
@@ -82,6 +85,7 @@ internal sealed class PlateCanvas
                 double w = widths[wi++];
                 double slot = ukStyle ? cell : w;
                 canvas.DrawGlyph(font[c], x0 + ((slot - w) / 2), y0, w, charH, ink);
+                canvas.CharCentres.Add((x0 + (slot / 2), y0 + (charH / 2)));
                 x0 += slot + spacing;
             }
             x0 += groupGap - spacing;

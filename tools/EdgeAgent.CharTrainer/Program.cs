@@ -57,9 +57,11 @@ static void Run(TrainerOptions o)
     try
     {
         SampleSet first = Collect(o, fonts, training, root, model: null, plates: o.Plates / 2, Say);
-        TrainModel(first, o.Hidden, Math.Max(30, o.Iterations / 2), o.Seed, bootstrap, Say);
+        if (o.Dump is not null) first.Dump($"{o.Dump}-1", o.Seed);
+        TrainModel(first, o.Hidden, Math.Max(3, o.Iterations / 2), o.Seed, bootstrap, Say);
         // Round 2: the bootstrap model aligns cuts with extra boxes and turns the leftovers into "not a character".
         SampleSet second = Collect(o, fonts, training, root, model: bootstrap, plates: o.Plates, Say);
+        if (o.Dump is not null) second.Dump($"{o.Dump}-2", o.Seed);
         string? folder = Path.GetDirectoryName(Path.GetFullPath(o.Out));
         if (folder is not null) Directory.CreateDirectory(folder);
         TrainModel(second, o.Hidden, o.Iterations, o.Seed, o.Out, Say);
@@ -83,7 +85,7 @@ static SampleSet Collect(TrainerOptions o, List<GlyphSet> fonts, IReadOnlyList<L
     {
         SyntheticPlate plate = synthetic.Next();
         int n = sampler.Samples(new EdgeAgent.Core.Frames.GrayImage(plate.Gray, plate.Width, plate.Height, plate.Width), plate.Box, samples);
-        if (Aligner.Align(samples.AsSpan(0, n), plate.Text, model is not null, maxCuts: 2, set).AcceptedCuts > 0) aligned++;
+        if (Aligner.AlignByPosition(samples.AsSpan(0, n), plate.Text, plate.CharCentres, plate.CharHeight, maxCuts: 2, set).AcceptedCuts > 0) aligned++;
     }
     say($"synthetic: {aligned} of {plates} plates aligned, {set.Count} samples ({set.NoiseCount} not characters)");
     if (photos.Count > 0)
@@ -99,7 +101,7 @@ static SampleSet Collect(TrainerOptions o, List<GlyphSet> fonts, IReadOnlyList<L
 static void TrainModel(SampleSet set, int hidden, int iterations, int seed, string path, Action<string> say)
 {
     var (features, labels) = set.Shuffled(seed);
-    say($"training on {set.Count} samples ({hidden} hidden units, {iterations} iterations)");
+    say($"training on {set.Count} samples ({hidden} hidden units, {iterations} passes)");
     double accuracy = CharTraining.Train(features, labels, hidden, iterations, (ulong)seed, path);
     string counts = string.Join(" ", Enumerable.Range(0, CharRead.Classes).Select(c => $"{CharRead.ClassChar(c)}:{set.PerClass[c]}"));
     say(string.Create(CultureInfo.InvariantCulture, $"held-back tenth: {accuracy:P1} correct; per class {counts}"));

@@ -28,6 +28,14 @@ internal sealed class SampleSet
         for (int i = 0; i < _perClass.Length; i++) _perClass[i] += other._perClass[i];
     }
 
+    /// <summary>Writes the shuffled rows as raw little-endian floats and ints (for experiments outside the tool).</summary>
+    public void Dump(string prefix, int seed)
+    {
+        var (features, labels) = Shuffled(seed);
+        File.WriteAllBytes(prefix + ".f32", System.Runtime.InteropServices.MemoryMarshal.AsBytes(features.AsSpan()).ToArray());
+        File.WriteAllBytes(prefix + ".i32", System.Runtime.InteropServices.MemoryMarshal.AsBytes(labels.AsSpan()).ToArray());
+    }
+
     /// <summary>The rows in a fixed pseudo-random order (so the network's held-back tenth is a fair mix).</summary>
     public (float[] Features, int[] Labels) Shuffled(int seed)
     {
@@ -110,6 +118,72 @@ internal static class Aligner
                     noise++;
                 }
             }
+        }
+        return new Result(accepted, characters, noise);
+    }
+
+    /// <summary>
+    /// Aligns cuts with characters whose positions are known (rendered plates): a box centred on a
+    /// character (within a third of its height) and about as tall is that character; a box far from every
+    /// character is "not a character"; a cut that gives one character two boxes, or misses more than one,
+    /// is refused.
+    /// </summary>
+    public static Result AlignByPosition(ReadOnlySpan<CharSample> samples, string label, IReadOnlyList<(float X, float Y)> centres,
+        float charHeight, int maxCuts, SampleSet into)
+    {
+        int accepted = 0, characters = 0, noise = 0;
+        for (int i = 0; i < samples.Length && accepted < maxCuts;)
+        {
+            int j = i;
+            while (j < samples.Length && samples[j].Cut == samples[i].Cut) j++;
+            var assignment = new int[j - i];
+            var used = new bool[centres.Count];
+            bool ok = true;
+            int matched = 0;
+            for (int k = i; k < j && ok; k++)
+            {
+                int nearest = -1;
+                double best = double.MaxValue;
+                for (int c = 0; c < centres.Count; c++)
+                {
+                    double d = Math.Sqrt(Math.Pow(samples[k].FrameX - centres[c].X, 2) + Math.Pow(samples[k].FrameY - centres[c].Y, 2));
+                    if (d < best)
+                    {
+                        best = d;
+                        nearest = c;
+                    }
+                }
+                bool tallEnough = samples[k].FrameHeight > 0.7 * charHeight && samples[k].FrameHeight < 1.4 * charHeight;
+                if (best < charHeight / 3 && tallEnough)
+                {
+                    ok = !used[nearest];
+                    used[nearest] = true;
+                    assignment[k - i] = nearest;
+                    matched++;
+                }
+                else
+                {
+                    assignment[k - i] = best > charHeight * 0.45 ? -1 : -2;   // -2: a piece of a character, left out
+                }
+            }
+            if (ok && matched >= centres.Count - 1)
+            {
+                accepted++;
+                for (int k = 0; k < assignment.Length; k++)
+                {
+                    if (assignment[k] >= 0)
+                    {
+                        into.Add(samples[i + k], CharRead.ClassOf(label[assignment[k]]));
+                        characters++;
+                    }
+                    else if (assignment[k] == -1)
+                    {
+                        into.Add(samples[i + k], CharRead.NoiseClass);
+                        noise++;
+                    }
+                }
+            }
+            i = j;
         }
         return new Result(accepted, characters, noise);
     }

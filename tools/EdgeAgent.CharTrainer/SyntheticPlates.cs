@@ -4,8 +4,9 @@ using EdgeAgent.Vision.Native;
 
 namespace EdgeAgent.CharTrainer;
 
-/// <summary>A rendered plate in a small gray scene, and the box a finder would hand the reader.</summary>
-internal sealed record SyntheticPlate(byte[] Gray, int Width, int Height, PlateCandidate Box, string Text);
+/// <summary>A rendered plate in a small gray scene, the box a finder would hand the reader, and where each character is.</summary>
+internal sealed record SyntheticPlate(byte[] Gray, int Width, int Height, PlateCandidate Box, string Text,
+    IReadOnlyList<(float X, float Y)> CharCentres, float CharHeight);
 
 /// <summary>
 /// Plates drawn from rendered glyphs the way the sample generator draws them (characters scaled to a
@@ -102,7 +103,14 @@ internal sealed class SyntheticPlates(IReadOnlyList<GlyphSet> fonts, int seed)
             Score = 1,
             DarkOnLight = 1,
         };
-        return new SyntheticPlate(gray, width, height, box, text);
+        // Plate millimetres -> scene pixels: the forward of the mapping sampled above.
+        var centres = plate.CharCentres.Select(c =>
+        {
+            double px = c.X - (plate.Width / 2.0), py = c.Y - (plate.Height / 2.0);
+            double rx = s * ((stretch * px) + (shear * py)), ry = s * py;
+            return ((float)((cos * rx) - (sin * ry) + cx), (float)((sin * rx) + (cos * ry) + cy));
+        }).ToList();
+        return new SyntheticPlate(gray, width, height, box, text, centres, (float)(plate.TextHeight * s));
     }
 
     private DegradeParams NextDegradation(double plateHeightPx)

@@ -19,11 +19,12 @@ internal sealed record TrainerOptions
           --plates N           synthetic plates rendered (default 4000)
           --augment K          degraded, jittered copies of each photo's plate (default 8)
           --hidden H           hidden units of the network (default 128)
-          --iterations I       training iterations (default 200)
+          --iterations I       passes over the samples in training (default 16)
           --seed S             every random choice derives from it (default 1)
           --fonts A,B,...      TrueType fonts; the first is the sample generator's
                                (default DejaVu Sans Condensed Bold, Sans Bold, Sans Condensed, Sans, Sans Mono Bold)
           --ffmpeg PATH        ffmpeg executable (default ffmpeg on PATH)
+          --dump PREFIX        also write each round's samples to PREFIX-N.f32 (features) and PREFIX-N.i32 (classes)
           -h, --help           this text
         """;
 
@@ -38,7 +39,7 @@ internal sealed record TrainerOptions
     public int Plates { get; init; } = 4000;
     public int Augment { get; init; } = 8;
     public int Hidden { get; init; } = 128;
-    public int Iterations { get; init; } = 200;
+    public int Iterations { get; init; } = 16;
     public int Seed { get; init; } = 1;
     public IReadOnlyList<string> Fonts { get; init; } =
     [
@@ -46,6 +47,7 @@ internal sealed record TrainerOptions
         DejaVu + "DejaVuSans.ttf", DejaVu + "DejaVuSansMono-Bold.ttf",
     ];
     public string Ffmpeg { get; init; } = "ffmpeg";
+    public string? Dump { get; init; }
     public bool Help { get; init; }
 
     public static TrainerOptions Parse(IReadOnlyList<string> args)
@@ -70,6 +72,7 @@ internal sealed record TrainerOptions
                 "--seed" => o with { Seed = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--fonts" => o with { Fonts = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
                 "--ffmpeg" => o with { Ffmpeg = Value() },
+                "--dump" => o with { Dump = Value() },
                 "-h" or "--help" => o with { Help = true },
                 _ => throw new ArgumentException($"unknown option '{a}'"),
             };

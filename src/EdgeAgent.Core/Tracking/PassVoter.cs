@@ -4,16 +4,23 @@ using EdgeAgent.Core.Reads;
 namespace EdgeAgent.Core.Tracking;
 
 /// <summary>
-/// Turns the reads of one track into one pass: the most supported length wins, then each position takes
-/// the character with the most weight. Confidence is the weighted agreement of the frames times their
-/// mean character confidence, so a pass read the same way in many frames scores high.
+/// Turns the reads of one track into one pass. The most supported length wins; then each position is
+/// decided by the frames as evidence: a frame that read a character with probability q says "this
+/// character, q sure" and spreads the rest of its belief over the other 35, and the frames' log
+/// beliefs add (tempered, because frames of one vehicle share their blur and dirt). The confidence is
+/// the probability the whole text is right under that evidence (the product of the positions'
+/// posteriors) times the share of the reads that agree on the length, less for a text that fits no
+/// format, and less for a pass seen in few frames: a probability, which replay --truth checks bin by bin.
 /// </summary>
 internal sealed class PassVoter
 {
     private const int Symbols = 36;  // A-Z, 0-9
+    /// <summary>How much one frame's belief counts: frames of one pass are far from independent.</summary>
+    private const float FrameTemper = 0.5f;
+    /// <summary>A read that fits no plate format is weaker evidence.</summary>
+    private const float UnmatchedTemper = 0.25f;
     private readonly float[] _lengthWeight = new float[PlateText.Capacity + 1];
-    private readonly float[] _charWeight = new float[PlateText.Capacity * Symbols];
-    private readonly float[] _charConfidence = new float[PlateText.Capacity * Symbols];
+    private readonly float[] _logBelief = new float[PlateText.Capacity * Symbols];
 
     public VehiclePass? Vote(Track track, string cameraId)
     {
@@ -31,42 +38,38 @@ internal sealed class PassVoter
             if (_lengthWeight[l] > _lengthWeight[length]) length = l;
         if (length < 2 || total <= 0) return null;
 
-        Array.Clear(_charWeight);
-        Array.Clear(_charConfidence);
+        Array.Clear(_logBelief);
         for (int i = 0; i < reads.Length; i++)
         {
             if (reads[i].Length != length) continue;
+            float temper = reads[i].MatchesGrammar ? FrameTemper : UnmatchedTemper;
             for (int p = 0; p < length; p++)
             {
                 int s = SymbolIndex(reads[i][p]);
                 if (s < 0) continue;
-                _charWeight[p * Symbols + s] += weights[i];
-                _charConfidence[p * Symbols + s] += weights[i] * reads[i].ConfidenceAt(p);
+                float q = Math.Clamp(reads[i].ConfidenceAt(p), 0.05f, 0.995f);
+                float rest = MathF.Log((1 - q) / (Symbols - 1));
+                Span<float> row = _logBelief.AsSpan(p * Symbols, Symbols);
+                for (int k = 0; k < Symbols; k++) row[k] += temper * (k == s ? MathF.Log(q) : rest);
             }
         }
 
         Span<char> text = stackalloc char[length];
-        float agreement = 0, confidence = 0;
+        float textProbability = 1;
         for (int p = 0; p < length; p++)
         {
+            ReadOnlySpan<float> row = _logBelief.AsSpan(p * Symbols, Symbols);
             int best = 0;
-            float positionTotal = 0;
-            for (int s = 0; s < Symbols; s++)
-            {
-                positionTotal += _charWeight[p * Symbols + s];
-                if (_charWeight[p * Symbols + s] > _charWeight[p * Symbols + best]) best = s;
-            }
-            float winner = _charWeight[p * Symbols + best];
-            if (winner <= 0) return null;
+            for (int k = 1; k < Symbols; k++)
+                if (row[k] > row[best]) best = k;
+            float sum = 0;
+            for (int k = 0; k < Symbols; k++) sum += MathF.Exp(row[k] - row[best]);
             text[p] = SymbolChar(best);
-            agreement += winner / positionTotal;
-            confidence += _charConfidence[p * Symbols + best] / winner;
+            textProbability *= 1 / sum;
         }
-        agreement /= length;
-        confidence /= length;
         float lengthShare = _lengthWeight[length] / total;
-        // More frames agreeing make a read more trustworthy; a pass seen in two frames is not sure of itself.
-        float support = 1f - MathF.Exp(-reads.Length / 4f);
+        // A pass seen in two frames has had little chance to be contradicted.
+        float support = 1f - MathF.Exp(-reads.Length / 3f);
 
         PlateText matching = default;
         bool found = false;
@@ -80,14 +83,15 @@ internal sealed class PassVoter
                 found = true;
             }
         }
+        bool grammar = found && matching.MatchesGrammar;
 
         return new VehiclePass
         {
             Text = new string(text),
             Country = found ? matching.Country : CountryCode.Unknown,
             Layout = found ? matching.Layout : PlateLayout.Unknown,
-            MatchesGrammar = found && matching.MatchesGrammar,
-            Confidence = Math.Clamp(agreement * confidence * lengthShare * support * (found && matching.MatchesGrammar ? 1f : 0.5f), 0f, 1f),
+            MatchesGrammar = grammar,
+            Confidence = Math.Clamp(textProbability * lengthShare * support * (grammar ? 1f : 0.5f), 0f, 1f),
             Observations = track.Observations,
             FirstFrame = track.FirstFrame,
             LastFrame = track.LastFrame,

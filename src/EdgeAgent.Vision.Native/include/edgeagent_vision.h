@@ -141,7 +141,9 @@ EA_API void ea_reader_free(ea_reader* reader);
 
 typedef struct ea_char_sample {
     int32_t cut;                          /* which segmentation of the plate the box belongs to */
-    int32_t x, y, w, h;
+    int32_t x, y, w, h;                   /* the box in that cut's deskewed patch */
+    float frame_x, frame_y;               /* the box's centre in the image, for aligning with known characters */
+    float frame_h;                        /* the box's height in image pixels */
     float features[EA_CHAR_FEATURES];
     float probs[EA_CHAR_CLASSES];         /* the loaded model's opinion; all 0 without a model */
 } ea_char_sample;

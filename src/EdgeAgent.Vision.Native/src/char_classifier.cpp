@@ -168,7 +168,9 @@ double CharClassifier::train(const cv::Mat& features, const cv::Mat& labels, int
     const cv::Mat layers = (cv::Mat_<int>(1, 3) << kCharFeatures, hidden, kCharClasses);
     mlp->setLayerSizes(layers);
     mlp->setActivationFunction(cv::ml::ANN_MLP::SIGMOID_SYM);
-    mlp->setTrainMethod(cv::ml::ANN_MLP::RPROP);
+    // Back-propagation sample by sample converges in a few passes over tens of thousands of samples,
+    // where RPROP's whole-batch steps need hundreds.
+    mlp->setTrainMethod(cv::ml::ANN_MLP::BACKPROP, 0.001, 0.1);
     mlp->setTermCriteria(cv::TermCriteria(cv::TermCriteria::MAX_ITER + cv::TermCriteria::EPS, iterations, 1e-6));
     mlp->train(cv::ml::TrainData::create(train_x, cv::ml::ROW_SAMPLE, train_y));
 

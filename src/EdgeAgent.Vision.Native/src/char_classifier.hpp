@@ -57,7 +57,7 @@ public:
     // features: n rows of kCharFeatures; probs: n rows of kCharClasses (softmax of the network's outputs).
     void predict(const cv::Mat& features, cv::Mat& probs) const;
 
-    // Trains a new network on n feature rows and class labels and saves it (gzip when the path ends .gz).
+    // Trains a new network (iterations: passes over the samples) on n feature rows and class labels and saves it (gzip when the path ends .gz).
     // A tenth of the samples (every tenth) is held back to fit the softmax temperature; returns that
     // tenth's accuracy.
     static double train(const cv::Mat& features, const cv::Mat& labels, int hidden, int iterations, uint64_t seed,

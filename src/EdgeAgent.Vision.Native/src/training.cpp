@@ -19,6 +19,10 @@ int write_samples(ea_reader& r, int cut_offset, ea_char_sample* out, int written
     const int rows = ea::describe_cuts(r);
     const bool classify = r.classifier.loaded();
     if (classify) r.classifier.predict(r.feature_rows, r.probs);
+    cv::Mat inverse;
+    cv::invertAffineTransform(r.transform, inverse);
+    const double* m = inverse.ptr<double>(0);
+    const double* k = inverse.ptr<double>(1);
     int row = 0;
     for (size_t c = 0; c < r.cuts.size(); c++) {
         for (const cv::Rect& b : r.cuts[c].boxes) {
@@ -29,6 +33,10 @@ int write_samples(ea_reader& r, int cut_offset, ea_char_sample* out, int written
                 s.y = b.y;
                 s.w = b.width;
                 s.h = b.height;
+                const double cx = b.x + b.width / 2.0, cy = b.y + b.height / 2.0;
+                s.frame_x = static_cast<float>(m[0] * cx + m[1] * cy + m[2]);
+                s.frame_y = static_cast<float>(k[0] * cx + k[1] * cy + k[2]);
+                s.frame_h = static_cast<float>(b.height * std::hypot(m[1], k[1]));
                 std::copy_n(r.feature_rows.ptr<float>(row), EA_CHAR_FEATURES, s.features);
                 if (classify) std::copy_n(r.probs.ptr<float>(row), EA_CHAR_CLASSES, s.probs);
                 else std::fill_n(s.probs, EA_CHAR_CLASSES, 0.0f);

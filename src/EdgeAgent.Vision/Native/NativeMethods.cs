@@ -169,6 +169,10 @@ public unsafe struct CharSample
     public int Y;
     public int Width;
     public int Height;
+    /// <summary>The box's centre and height in the image the samples were cut from.</summary>
+    public float FrameX;
+    public float FrameY;
+    public float FrameHeight;
     public fixed float FeatureValues[Features];
     public fixed float Probabilities[CharRead.Classes];
 }
