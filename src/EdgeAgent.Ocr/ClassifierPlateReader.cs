@@ -20,7 +20,7 @@ public sealed class ClassifierPlateReader : IPlateReader, IDisposable
 
     private readonly PlateCharReader _reader;
     private readonly PlateGrammar _grammar;
-    private readonly CharRead[] _chars = new CharRead[PlateText.Capacity + 4];
+    private readonly CharRead[] _chars = new CharRead[16];
 
     public ClassifierPlateReader(PlateGrammar grammar, string modelPath)
     {
@@ -32,7 +32,7 @@ public sealed class ClassifierPlateReader : IPlateReader, IDisposable
     {
         text.Clear();
         int n = _reader.Read(image, candidate, _chars, out ReadInfo info);
-        if (n < 2 || n > PlateText.Capacity || info.Score < MinMeanProbability) return false;
+        if (info.Plate.CharCount < 2 || info.Score < MinMeanProbability) return false;
         _grammar.Decode(_chars.AsSpan(0, n), ref text);
         return text.Length >= 2;
     }

@@ -9,7 +9,7 @@ public class PhotoReportTests
 {
     private static PhotoOutcome Outcome(string country, string plate, string? read, bool found, double ms, string? error = null) =>
         new(new LabelledPhoto($"{country}/{plate}.jpg", plate, new BoxI(0, 0, 10, 5), country, 2), found,
-            read is not null && read == plate, Scoring.TextScore.CharAccuracy(read, plate), ms, found ? 0.8f : 0, read, 0.9f, 1, 1, error);
+            read is not null && read == plate, Scoring.TextScore.CharAccuracy(read, plate), ms, ms / 2, found ? 0.8f : 0, read, 0.9f, 1, 1, error);
 
     [Fact]
     public void Report_AggregatesOverallAndPerCountry()
@@ -26,6 +26,7 @@ public class PhotoReportTests
         Assert.Equal(0.5, report.Overall.Exact, 6);
         Assert.Equal((1 + (6 / 7.0) + 0 + 1) / 4, report.Overall.CharAccuracy, 6);
         Assert.Equal(25, report.Overall.MsPerImage, 6);   // median of 10, 20, 30, 40
+        Assert.Equal(12.5, report.Overall.CpuMsPerImage, 6);
         Assert.Equal(["SK", "US"], report.ByCountry.Keys);
         Assert.Equal(0.5, report.ByCountry["SK"].Exact, 6);
         Assert.Equal(0.5, report.ByCountry["US"].Found, 6);

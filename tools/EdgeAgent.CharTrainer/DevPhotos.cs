@@ -37,6 +37,7 @@ internal static class DevPhotos
         int used = 0, plates = 0, characters = 0, noise = 0;
         foreach (LabelledPhoto photo in photos)
         {
+            into.Group = 1_000_000 + photo.Line;
             Frame frame;
             try
             {

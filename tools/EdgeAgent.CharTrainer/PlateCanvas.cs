@@ -21,6 +21,9 @@ internal sealed class PlateCanvas
     public double TextHeight { get; private set; }
     public double TextWidth { get; private set; }
 
+    /// <summary>Light characters on a dark plate.</summary>
+    public bool Inverted { get; private set; }
+
     /// <summary>Where each character's centre was painted, in plate millimetres, left to right.</summary>
     public List<(double X, double Y)> CharCentres { get; } = [];
 
@@ -68,6 +71,7 @@ internal sealed class PlateCanvas
         float ground = (float)(140 + (rng.NextDouble() * 110));
         float ink = (float)(rng.NextDouble() * Math.Min(100, ground - 70));
         if (inverted) (ground, ink) = (ink + 20, ground);
+        canvas.Inverted = inverted;
         float gradient = (float)((rng.NextDouble() - 0.5) * 0.5);
         for (int y = 0; y < height; y++)
             for (int x = 0; x < width; x++)

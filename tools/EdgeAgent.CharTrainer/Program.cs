@@ -84,8 +84,9 @@ static SampleSet Collect(TrainerOptions o, List<GlyphSet> fonts, IReadOnlyList<L
     for (int i = 0; i < plates; i++)
     {
         SyntheticPlate plate = synthetic.Next();
+        set.Group = i;
         int n = sampler.Samples(new EdgeAgent.Core.Frames.GrayImage(plate.Gray, plate.Width, plate.Height, plate.Width), plate.Box, samples);
-        if (Aligner.AlignByPosition(samples.AsSpan(0, n), plate.Text, plate.CharCentres, plate.CharHeight, maxCuts: 2, set).AcceptedCuts > 0) aligned++;
+        if (Aligner.AlignByPosition(samples.AsSpan(0, n), plate.Text, plate.CharCentres, plate.CharHeight, plate.Inverted, maxCuts: 2, set).AcceptedCuts > 0) aligned++;
     }
     say($"synthetic: {aligned} of {plates} plates aligned, {set.Count} samples ({set.NoiseCount} not characters)");
     if (photos.Count > 0)

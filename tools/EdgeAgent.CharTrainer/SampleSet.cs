@@ -7,7 +7,15 @@ internal sealed class SampleSet
 {
     private readonly List<float> _features = [];
     private readonly List<int> _labels = [];
+    private readonly List<int> _groups = [];
     private readonly int[] _perClass = new int[CharRead.Classes];
+
+    /// <summary>
+    /// The plate (or photo) the next samples come from. Every tenth group is held back from training as a
+    /// whole, so the network is measured, and its confidence calibrated, on plates it never saw, not on
+    /// other cuts of the plates it learned.
+    /// </summary>
+    public int Group { get; set; }
 
     public int Count => _labels.Count;
     public int NoiseCount => _perClass[CharRead.NoiseClass];
@@ -18,6 +26,7 @@ internal sealed class SampleSet
         fixed (float* f = sample.FeatureValues)
             for (int i = 0; i < CharSample.Features; i++) _features.Add(f[i]);
         _labels.Add(label);
+        _groups.Add(Group);
         _perClass[label]++;
     }
 
@@ -25,6 +34,7 @@ internal sealed class SampleSet
     {
         _features.AddRange(other._features);
         _labels.AddRange(other._labels);
+        _groups.AddRange(other._groups);
         for (int i = 0; i < _perClass.Length; i++) _perClass[i] += other._perClass[i];
     }
 
@@ -36,22 +46,36 @@ internal sealed class SampleSet
         File.WriteAllBytes(prefix + ".i32", System.Runtime.InteropServices.MemoryMarshal.AsBytes(labels.AsSpan()).ToArray());
     }
 
-    /// <summary>The rows in a fixed pseudo-random order (so the network's held-back tenth is a fair mix).</summary>
+    /// <summary>
+    /// The rows in a fixed pseudo-random order, the held-back groups' rows in every tenth place (where the
+    /// bridge's training holds its tenth back), the others everywhere else.
+    /// </summary>
     public (float[] Features, int[] Labels) Shuffled(int seed)
     {
         int n = _labels.Count;
-        int[] order = Enumerable.Range(0, n).ToArray();
-        new Random(seed).Shuffle(order);
+        var rng = new Random(seed);
+        var held = new List<int>();
+        var kept = new List<int>();
+        for (int i = 0; i < n; i++) (HeldBack(_groups[i]) ? held : kept).Add(i);
+        int[] heldOrder = held.ToArray(), keptOrder = kept.ToArray();
+        rng.Shuffle(heldOrder);
+        rng.Shuffle(keptOrder);
+        var order = new int[n];
+        int h = 0, k = 0;
+        for (int i = 0; i < n; i++)
+            order[i] = (i % 10 == 9 && h < heldOrder.Length) || k >= keptOrder.Length ? heldOrder[h++] : keptOrder[k++];
         var features = new float[n * CharSample.Features];
         var labels = new int[n];
         for (int i = 0; i < n; i++)
         {
             int src = order[i];
             labels[i] = _labels[src];
-            for (int k = 0; k < CharSample.Features; k++) features[(i * CharSample.Features) + k] = _features[(src * CharSample.Features) + k];
+            for (int f = 0; f < CharSample.Features; f++) features[(i * CharSample.Features) + f] = _features[(src * CharSample.Features) + f];
         }
         return (features, labels);
     }
+
+    private static bool HeldBack(int group) => (uint)(group * 2654435761u) % 10 == 3;
 }
 
 /// <summary>
@@ -102,7 +126,9 @@ internal static class Aligner
         }
 
         int accepted = 0, characters = 0, noise = 0;
-        foreach (var (_, start, assignment) in candidates.OrderByDescending(c => c.Score).Take(maxCuts))
+        var chosen = candidates.OrderByDescending(c => c.Score).Take(maxCuts).ToList();
+        if (chosen.Count > 0) noise += WrongPolarityNoise(samples, cuts, samples[chosen[0].Start].DarkOnLight, into);
+        foreach (var (_, start, assignment) in chosen)
         {
             accepted++;
             for (int k = 0; k < assignment.Length; k++)
@@ -123,19 +149,49 @@ internal static class Aligner
     }
 
     /// <summary>
+    /// Boxes of a cut that took the plate for the other polarity are the gaps between characters, or
+    /// the plate's ground: "not a character". A few of one such cut per plate are enough.
+    /// </summary>
+    private static int WrongPolarityNoise(ReadOnlySpan<CharSample> samples, List<(int Start, int Count)> cuts, int darkOnLight, SampleSet into)
+    {
+        foreach (var (start, count) in cuts)
+        {
+            if (samples[start].DarkOnLight == darkOnLight) continue;
+            int added = 0;
+            for (int k = 0; k < count && added < 4; k += Math.Max(1, count / 4), added++) into.Add(samples[start + k], CharRead.NoiseClass);
+            return added;
+        }
+        return 0;
+    }
+
+    /// <summary>
     /// Aligns cuts with characters whose positions are known (rendered plates): a box centred on a
     /// character (within a third of its height) and about as tall is that character; a box far from every
     /// character is "not a character"; a cut that gives one character two boxes, or misses more than one,
     /// is refused.
     /// </summary>
     public static Result AlignByPosition(ReadOnlySpan<CharSample> samples, string label, IReadOnlyList<(float X, float Y)> centres,
-        float charHeight, int maxCuts, SampleSet into)
+        float charHeight, bool inverted, int maxCuts, SampleSet into)
     {
         int accepted = 0, characters = 0, noise = 0;
+        var cuts = new List<(int Start, int Count)>();
+        for (int i = 0; i < samples.Length;)
+        {
+            int j = i;
+            while (j < samples.Length && samples[j].Cut == samples[i].Cut) j++;
+            cuts.Add((i, j - i));
+            i = j;
+        }
+        noise += WrongPolarityNoise(samples, cuts, inverted ? 0 : 1, into);
         for (int i = 0; i < samples.Length && accepted < maxCuts;)
         {
             int j = i;
             while (j < samples.Length && samples[j].Cut == samples[i].Cut) j++;
+            if (samples[i].DarkOnLight != (inverted ? 0 : 1))
+            {
+                i = j;
+                continue;
+            }
             var assignment = new int[j - i];
             var used = new bool[centres.Count];
             bool ok = true;

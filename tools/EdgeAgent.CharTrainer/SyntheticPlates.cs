@@ -6,7 +6,7 @@ namespace EdgeAgent.CharTrainer;
 
 /// <summary>A rendered plate in a small gray scene, the box a finder would hand the reader, and where each character is.</summary>
 internal sealed record SyntheticPlate(byte[] Gray, int Width, int Height, PlateCandidate Box, string Text,
-    IReadOnlyList<(float X, float Y)> CharCentres, float CharHeight);
+    IReadOnlyList<(float X, float Y)> CharCentres, float CharHeight, bool Inverted);
 
 /// <summary>
 /// Plates drawn from rendered glyphs the way the sample generator draws them (characters scaled to a
@@ -110,7 +110,7 @@ internal sealed class SyntheticPlates(IReadOnlyList<GlyphSet> fonts, int seed)
             double rx = s * ((stretch * px) + (shear * py)), ry = s * py;
             return ((float)((cos * rx) - (sin * ry) + cx), (float)((sin * rx) + (cos * ry) + cy));
         }).ToList();
-        return new SyntheticPlate(gray, width, height, box, text, centres, (float)(plate.TextHeight * s));
+        return new SyntheticPlate(gray, width, height, box, text, centres, (float)(plate.TextHeight * s), plate.Inverted);
     }
 
     private DegradeParams NextDegradation(double plateHeightPx)

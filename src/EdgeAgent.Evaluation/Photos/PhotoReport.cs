@@ -7,7 +7,7 @@ using EdgeAgent.Evaluation.Scoring;
 namespace EdgeAgent.Evaluation.Photos;
 
 /// <summary>The accuracy figures of a set of photos (shares in 0..1).</summary>
-public sealed record AccuracyFigures(int Images, double Found, double Exact, double CharAccuracy, double MsPerImage)
+public sealed record AccuracyFigures(int Images, double Found, double Exact, double CharAccuracy, double MsPerImage, double CpuMsPerImage = 0)
 {
     public static AccuracyFigures Of(IReadOnlyCollection<PhotoOutcome> outcomes)
     {
@@ -15,8 +15,9 @@ public sealed record AccuracyFigures(int Images, double Found, double Exact, dou
         double n = outcomes.Count;
         // Photos that failed to decode took no finding time: they would only pull the median down.
         double[] times = outcomes.Where(o => o.Error is null).Select(o => o.Milliseconds).Order().ToArray();
+        double[] cpu = outcomes.Where(o => o.Error is null).Select(o => o.CpuMilliseconds).Order().ToArray();
         return new AccuracyFigures(outcomes.Count, outcomes.Count(o => o.Found) / n, outcomes.Count(o => o.Exact) / n,
-            outcomes.Sum(o => o.CharAccuracy) / n, Median(times));
+            outcomes.Sum(o => o.CharAccuracy) / n, Median(times), Median(cpu));
     }
 
     public static double Median(double[] sorted) => sorted.Length == 0
@@ -50,10 +51,12 @@ public sealed class PhotoReport
     public void WriteJson(Stream stream)
     {
         var document = new JsonReport(
-            Overall.Images, Overall.Found, Overall.Exact, Overall.CharAccuracy, Overall.MsPerImage,
-            ByCountry.ToDictionary(kv => kv.Key, kv => new JsonFigures(kv.Value.Images, kv.Value.Found, kv.Value.Exact, kv.Value.CharAccuracy, kv.Value.MsPerImage), StringComparer.Ordinal),
+            Overall.Images, Overall.Found, Overall.Exact, Overall.CharAccuracy, Overall.MsPerImage, Overall.CpuMsPerImage,
+            ByCountry.ToDictionary(kv => kv.Key, kv => new JsonFigures(kv.Value.Images, kv.Value.Found, kv.Value.Exact, kv.Value.CharAccuracy,
+                kv.Value.MsPerImage, kv.Value.CpuMsPerImage), StringComparer.Ordinal),
             Confusions.Top(30).Select(c => new JsonConfusion(c.Expected, c.Read, c.Count)).ToList(),
             Outcomes.Select(o => new JsonImage(o.Photo.File, o.Photo.Country, o.Found, o.Exact, Math.Round(o.CharAccuracy, 4), Math.Round(o.Milliseconds, 2),
+                Math.Round(o.CpuMilliseconds, 2),
                 Math.Round(o.Iou, 3), o.Read, Math.Round(o.Confidence, 3), o.Candidates, o.Reads, o.Error)).ToList());
         JsonSerializer.Serialize(stream, document, EvaluationJsonContext.Default.JsonReport);
     }
@@ -63,7 +66,8 @@ public sealed class PhotoReport
         [property: JsonPropertyName("found")] double Found,
         [property: JsonPropertyName("exact")] double Exact,
         [property: JsonPropertyName("char_accuracy")] double CharAccuracy,
-        [property: JsonPropertyName("ms_per_image")] double MsPerImage);
+        [property: JsonPropertyName("ms_per_image")] double MsPerImage,
+        [property: JsonPropertyName("cpu_ms_per_image")] double CpuMsPerImage);
 
     internal sealed record JsonConfusion(
         [property: JsonPropertyName("expected")] string Expected,
@@ -77,6 +81,7 @@ public sealed class PhotoReport
         [property: JsonPropertyName("exact")] bool Exact,
         [property: JsonPropertyName("char_accuracy")] double CharAccuracy,
         [property: JsonPropertyName("ms")] double Milliseconds,
+        [property: JsonPropertyName("cpu_ms")] double CpuMilliseconds,
         [property: JsonPropertyName("iou")] double Iou,
         [property: JsonPropertyName("read")] string? Read,
         [property: JsonPropertyName("confidence")] double Confidence,
@@ -90,6 +95,7 @@ public sealed class PhotoReport
         [property: JsonPropertyName("exact")] double Exact,
         [property: JsonPropertyName("char_accuracy")] double CharAccuracy,
         [property: JsonPropertyName("ms_per_image")] double MsPerImage,
+        [property: JsonPropertyName("cpu_ms_per_image")] double CpuMsPerImage,
         [property: JsonPropertyName("by_country")] Dictionary<string, JsonFigures> ByCountry,
         [property: JsonPropertyName("confusions")] List<JsonConfusion> Confusions,
         [property: JsonPropertyName("per_image")] List<JsonImage> PerImage);

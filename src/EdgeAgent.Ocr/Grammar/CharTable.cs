@@ -13,10 +13,14 @@ internal readonly ref struct CharTable
     public const int Symbols = 36;  // A-Z, 0-9
     private const float Floor = 1e-4f;
     private readonly Span<float> _p;
+    private readonly Span<float> _noise;
 
-    public CharTable(Span<float> probabilities, int length)
+    /// <param name="probabilities">length x 36: each position's character probabilities (summing to 1).</param>
+    /// <param name="noise">length: the chance each position is not a character at all (a bolt, a sticker).</param>
+    public CharTable(Span<float> probabilities, Span<float> noise, int length)
     {
         _p = probabilities[..(length * Symbols)];
+        _noise = noise[..length];
         Length = length;
     }
 
@@ -25,6 +29,11 @@ internal readonly ref struct CharTable
     public float Probability(int position, int cls) => _p[(position * Symbols) + cls];
 
     public void Set(int position, int cls, float p) => _p[(position * Symbols) + cls] = p;
+
+    /// <summary>The chance that a position is not a character at all.</summary>
+    public float Noise(int position) => _noise[position];
+
+    public void SetNoise(int position, float p) => _noise[position] = p;
 
     /// <summary>The most probable class at a position among letters ('L'), digits ('D') or both ('X').</summary>
     public int Best(int position, char kind)
@@ -49,10 +58,13 @@ internal readonly ref struct CharTable
         _ => -1,
     };
 
-    /// <summary>Fills the table from one character and confidence per position.</summary>
-    public static CharTable FromText(in PlateText text, Span<float> buffer)
+    /// <summary>
+    /// Fills the table from one character and confidence per position. Such a reader says nothing of
+    /// positions that are not characters: dropping one stays dear.
+    /// </summary>
+    public static CharTable FromText(in PlateText text, Span<float> buffer, Span<float> noise)
     {
-        var table = new CharTable(buffer, text.Length);
+        var table = new CharTable(buffer, noise, text.Length);
         for (int i = 0; i < text.Length; i++)
         {
             char c = text[i];
@@ -66,6 +78,7 @@ internal readonly ref struct CharTable
             int cls = ClassOf(c);
             if (cls >= 0) table.Set(i, cls, conf);
             if (twin != '\0') table.Set(i, ClassOf(twin), twinShare);
+            table.SetNoise(i, 0.01f);
         }
         return table;
     }

@@ -22,34 +22,99 @@ public sealed class PlateFormat(string shape, PlateLayout layout, CountryCode co
     public float Prior { get; } = prior;
 
     /// <summary>
-    /// The price of reading the positions as this format: the prior plus, per position, -ln of the
-    /// probability of the best character the format allows there (a sure character that must change is
-    /// dear; a doubtful one is cheap). Null when the format does not fit.
+    /// The price of reading the positions as this format: the prior, plus for each position kept as a
+    /// character -ln of its chance of being one and of the best character the format allows there (a sure
+    /// character that must change is dear; a doubtful one is cheap), plus for each position left out -ln
+    /// of its chance of not being a character and <paramref name="dropCost"/>. Up to
+    /// <paramref name="maxDrops"/> positions may be left out; which ones is decided by dynamic programming.
+    /// <paramref name="keep"/> gets, per position, the format position it became or -1. Null when the
+    /// format does not fit.
     /// </summary>
-    internal (float Cost, int Corrections)? Fit(CharTable table)
+    internal (float Cost, int Corrections)? Fit(CharTable table, int maxDrops, float dropCost, Span<sbyte> keep)
     {
-        if (table.Length != Shape.Length) return null;
-        float cost = Prior;
-        int corrections = 0;
-        Span<char> corrected = stackalloc char[table.Length];
-        for (int i = 0; i < table.Length; i++)
+        int n = table.Length, m = Shape.Length;
+        if (m > n || n - m > maxDrops) return null;
+        // cost[i, j]: the first i positions made into the first j characters of the shape.
+        Span<float> cost = stackalloc float[(n + 1) * (m + 1)];
+        Span<bool> took = stackalloc bool[(n + 1) * (m + 1)];
+        cost.Fill(float.PositiveInfinity);
+        cost[0] = 0;
+        for (int i = 1; i <= n; i++)
         {
-            int cls = table.Best(i, Shape[i]);
-            corrected[i] = CharTable.CharOf(cls);
-            cost += CharTable.Cost(table.Probability(i, cls));
-            if (cls != table.Best(i, 'X')) corrections++;
+            float drop = dropCost + CharTable.Cost(table.Noise(i - 1));
+            float isChar = CharTable.Cost(1 - table.Noise(i - 1));
+            for (int j = 0; j <= Math.Min(i, m); j++)
+            {
+                float leave = cost[((i - 1) * (m + 1)) + j] + drop;
+                float take = j == 0
+                    ? float.PositiveInfinity
+                    : cost[((i - 1) * (m + 1)) + j - 1] + isChar + CharTable.Cost(table.Probability(i - 1, table.Best(i - 1, Shape[j - 1])));
+                took[(i * (m + 1)) + j] = take <= leave;
+                cost[(i * (m + 1)) + j] = Math.Min(take, leave);
+            }
+        }
+        float total = cost[(n * (m + 1)) + m];
+        if (float.IsPositiveInfinity(total)) return null;
+
+        Span<char> corrected = stackalloc char[m];
+        int corrections = 0;
+        for (int i = n, j = m; i > 0; i--)
+        {
+            if (j > 0 && took[(i * (m + 1)) + j])
+            {
+                int cls = table.Best(i - 1, Shape[j - 1]);
+                corrected[j - 1] = CharTable.CharOf(cls);
+                if (cls != table.Best(i - 1, 'X')) corrections++;
+                keep[i - 1] = (sbyte)(j - 1);
+                j--;
+            }
+            else
+            {
+                keep[i - 1] = -1;
+            }
         }
         if (rule is not null && !rule(corrected)) return null;
-        return (cost, corrections);
+        return (Prior + total, corrections);
     }
 
-    /// <summary>The character this format makes of a position.</summary>
-    internal char Correct(CharTable table, int position) => CharTable.CharOf(table.Best(position, Shape[position]));
+    /// <summary>The character this format makes of a position that is its character number <paramref name="slot"/>.</summary>
+    internal char Correct(CharTable table, int position, int slot) => CharTable.CharOf(table.Best(position, Shape[slot]));
 }
 
-/// <summary>The glyph pairs plate OCR confuses, in both directions (for readers that give one character, not probabilities).</summary>
+/// <summary>The glyph pairs plate OCR confuses, in both directions.</summary>
 public static class Confusions
 {
+    /// <summary>
+    /// Look-alike groups and how alike plate fonts draw them: the share of a character's probability that
+    /// goes to its look-alikes whatever the classifier says. A classifier trained on one font's 0 and O
+    /// may be sure of a difference that another font does not make (a Slovak O is a German 0); without
+    /// this floor a sure but wrong 0 in a letter's place could never be corrected.
+    /// </summary>
+    private static readonly (string Group, float Share)[] LookAlikes =
+    [
+        ("0O", 0.2f), ("1I", 0.12f), ("8B", 0.08f), ("5S", 0.08f), ("2Z", 0.06f), ("6G", 0.05f), ("0D", 0.05f), ("OQ", 0.04f),
+        ("1L", 0.03f), ("4A", 0.02f), ("7T", 0.02f),
+    ];
+
+    /// <summary>Moves the look-alike share of each character of a position to the others of its group.</summary>
+    internal static void Spread(CharTable table, int position)
+    {
+        Span<float> moved = stackalloc float[CharTable.Symbols];
+        moved.Clear();
+        foreach (var (group, share) in LookAlikes)
+        {
+            foreach (char c in group)
+            {
+                int from = CharTable.ClassOf(c);
+                float amount = table.Probability(position, from) * share;
+                moved[from] -= amount;
+                foreach (char d in group)
+                    if (d != c) moved[CharTable.ClassOf(d)] += amount / (group.Length - 1);
+            }
+        }
+        for (int k = 0; k < CharTable.Symbols; k++) table.Set(position, k, table.Probability(position, k) + moved[k]);
+    }
+
     public static char AsDigit(char letter) => letter switch
     {
         'O' or 'D' or 'Q' or 'U' => '0',

@@ -19,20 +19,25 @@ public enum GrammarScope
 /// holds a letter or a digit. Every format is priced (<see cref="PlateFormat"/>: its rarity plus -ln of the
 /// probability of each character it makes of a position) against the raw read, which pays a fixed price
 /// for fitting nothing; the cheapest wins. A read that fits no format keeps its raw text and is flagged
-/// (<see cref="PlateText.MatchesGrammar"/> false): it is never forced into a pattern. A character at
-/// either end may be dropped as something that is not one (a bolt, a sticker edge) when that is cheaper.
+/// (<see cref="PlateText.MatchesGrammar"/> false): it is never forced into a pattern. Up to two positions
+/// may be left out as not being characters (a bolt, an emblem, a frame's edge) when that is cheaper.
 /// Allocates nothing.
 /// </summary>
 public sealed class PlateGrammar(GrammarScope scope = GrammarScope.Auto)
 {
-    /// <summary>A format may change at most this share of the characters read.</summary>
+    /// <summary>A format may change at most this share of the characters it keeps.</summary>
     private const float MaxCorrectionShare = 0.3f;
 
-    /// <summary>What fitting no format costs, in nats: a raw read beats a format needing two doubtful changes.</summary>
-    internal const float NoFormatCost = 2.5f;
+    /// <summary>What fitting no format costs, in nats: a raw read beats a format needing sure characters changed.</summary>
+    internal const float NoFormatCost = 3.0f;
 
-    /// <summary>What dropping an end character costs on top of -ln of its chance of not being a character.</summary>
-    private const float DropCost = 0.7f;
+    /// <summary>What leaving a position out costs on top of -ln of its chance of not being a character.</summary>
+    private const float DropCost = 0.5f;
+
+    /// <summary>At most this many positions may be left out to fit a format (an emblem, a bolt, a frame's edge).</summary>
+    private const int MaxDrops = 2;
+
+    private const int MaxPositions = 16;
 
     public GrammarScope Scope { get; } = scope;
 
@@ -41,17 +46,21 @@ public sealed class PlateGrammar(GrammarScope scope = GrammarScope.Auto)
     {
         if (text.Length == 0) return Unmatched(ref text);
         Span<float> buffer = stackalloc float[PlateText.Capacity * CharTable.Symbols];
-        CharTable table = CharTable.FromText(text, buffer);
-        return Decode(table, ReadOnlySpan<float>.Empty, ref text);
+        Span<float> noise = stackalloc float[PlateText.Capacity];
+        CharTable table = CharTable.FromText(text, buffer, noise);
+        return Decode(table, ref text);
     }
 
-    /// <summary>Reads the classifier's characters into <paramref name="text"/>: the cheapest format, or the raw read flagged.</summary>
+    /// <summary>
+    /// Reads the classifier's positions (each a character or not one) into <paramref name="text"/>: the
+    /// cheapest format, or the raw read of the positions that are characters, flagged.
+    /// </summary>
     public unsafe bool Decode(ReadOnlySpan<CharRead> chars, ref PlateText text)
     {
-        int n = Math.Min(chars.Length, PlateText.Capacity);
-        Span<float> buffer = stackalloc float[PlateText.Capacity * CharTable.Symbols];
-        Span<float> notCharacter = stackalloc float[PlateText.Capacity];
-        var table = new CharTable(buffer, n);
+        int n = Math.Min(chars.Length, MaxPositions);
+        Span<float> buffer = stackalloc float[MaxPositions * CharTable.Symbols];
+        Span<float> noise = stackalloc float[MaxPositions];
+        var table = new CharTable(buffer, noise, n);
         for (int i = 0; i < n; i++)
         {
             fixed (float* p = chars[i].Probabilities)
@@ -60,47 +69,41 @@ public sealed class PlateGrammar(GrammarScope scope = GrammarScope.Auto)
                 for (int k = 0; k < CharTable.Symbols; k++) sum += p[k];
                 sum = Math.Max(sum, 1e-6f);
                 for (int k = 0; k < CharTable.Symbols; k++) table.Set(i, k, p[k] / sum);
-                notCharacter[i] = p[CharRead.NoiseClass];
+                table.SetNoise(i, Math.Clamp(p[CharRead.NoiseClass], 1e-4f, 1 - 1e-4f));
             }
+            Confusions.Spread(table, i);
         }
-        return Decode(table, notCharacter[..n], ref text);
+        return Decode(table, ref text);
     }
 
-    private bool Decode(CharTable table, ReadOnlySpan<float> notCharacter, ref PlateText text)
+    private bool Decode(CharTable table, ref PlateText text)
     {
         ReadOnlySpan<PlateFormat> formats = PlateFormats.For(Scope);
         int n = table.Length;
-        var best = (Format: -1, Skip: -1, Cost: RawCost(table, -1) + NoFormatCost);
-        Span<float> shortened = stackalloc float[PlateText.Capacity * CharTable.Symbols];
-        // Every character, or without the first or the last one (-1: none dropped).
-        Span<int> skips = stackalloc int[3];
-        skips[0] = -1;
-        int tries = 1;
-        if (n >= 4)
+        Span<sbyte> keep = stackalloc sbyte[n];
+        Span<sbyte> bestKeep = stackalloc sbyte[n];
+        int bestFormat = -1;
+        float bestCost = RawCost(table) + NoFormatCost;
+        for (int f = 0; f < formats.Length; f++)
         {
-            skips[tries++] = 0;
-            skips[tries++] = n - 1;
-        }
-        foreach (int skip in skips[..tries])
-        {
-            CharTable view = skip < 0 ? table : Without(table, skip, shortened);
-            float extra = skip < 0 ? 0 : DropCost + CharTable.Cost(DropChance(table, notCharacter, skip));
-            for (int f = 0; f < formats.Length; f++)
+            if (formats[f].Fit(table, MaxDrops, DropCost, keep) is not var (cost, corrections)) continue;
+            if (corrections > formats[f].Shape.Length * MaxCorrectionShare) continue;
+            if (cost < bestCost)
             {
-                if (formats[f].Fit(view) is not var (cost, corrections)) continue;
-                if (corrections > view.Length * MaxCorrectionShare) continue;
-                if (cost + extra < best.Cost) best = (f, skip, cost + extra);
+                bestCost = cost;
+                bestFormat = f;
+                keep.CopyTo(bestKeep);
             }
         }
 
         text.Clear();
-        if (best.Format < 0) return WriteRaw(table, ref text);
-        PlateFormat format = formats[best.Format];
-        CharTable chosen = best.Skip < 0 ? table : Without(table, best.Skip, shortened);
-        for (int p = 0; p < chosen.Length; p++)
+        if (bestFormat < 0) return WriteRaw(table, ref text);
+        PlateFormat format = formats[bestFormat];
+        for (int i = 0; i < n; i++)
         {
-            char c = format.Correct(chosen, p);
-            text.Append(c, chosen.Probability(p, CharTable.ClassOf(c)));
+            if (bestKeep[i] < 0) continue;
+            char c = format.Correct(table, i, bestKeep[i]);
+            text.Append(c, table.Probability(i, CharTable.ClassOf(c)));
         }
         text.Layout = format.Layout;
         text.Country = format.Country;
@@ -108,37 +111,26 @@ public sealed class PlateGrammar(GrammarScope scope = GrammarScope.Auto)
         return true;
     }
 
-    private static float RawCost(CharTable table, int skip)
+    // The raw read: each position as its likeliest character, or left out when it is likelier not one.
+    private static float RawCost(CharTable table)
     {
         float cost = 0;
         for (int i = 0; i < table.Length; i++)
-            if (i != skip) cost += CharTable.Cost(table.Probability(i, table.Best(i, 'X')));
+        {
+            float character = CharTable.Cost(1 - table.Noise(i)) + CharTable.Cost(table.Probability(i, table.Best(i, 'X')));
+            cost += IsCharacter(table, i) ? character : CharTable.Cost(table.Noise(i));
+        }
         return cost;
     }
 
-    // The chance that an end character is not one: the classifier's own opinion, or for a one-character
-    // reader, how doubtful the character is.
-    private static float DropChance(CharTable table, ReadOnlySpan<float> notCharacter, int position) =>
-        notCharacter.IsEmpty
-            ? 1 - table.Probability(position, table.Best(position, 'X'))
-            : Math.Max(notCharacter[position], 1 - table.Probability(position, table.Best(position, 'X')));
-
-    private static CharTable Without(CharTable table, int skip, Span<float> buffer)
-    {
-        var view = new CharTable(buffer, table.Length - 1);
-        for (int i = 0, j = 0; i < table.Length; i++)
-        {
-            if (i == skip) continue;
-            for (int k = 0; k < CharTable.Symbols; k++) view.Set(j, k, table.Probability(i, k));
-            j++;
-        }
-        return view;
-    }
+    private static bool IsCharacter(CharTable table, int i) =>
+        (1 - table.Noise(i)) * table.Probability(i, table.Best(i, 'X')) >= table.Noise(i);
 
     private static bool WriteRaw(CharTable table, ref PlateText text)
     {
-        for (int i = 0; i < table.Length; i++)
+        for (int i = 0; i < table.Length && text.Length < PlateText.Capacity; i++)
         {
+            if (!IsCharacter(table, i)) continue;
             int cls = table.Best(i, 'X');
             text.Append(CharTable.CharOf(cls), table.Probability(i, cls));
         }

@@ -124,7 +124,7 @@ typedef struct ea_char_read {
 
 typedef struct ea_read_info {
     ea_plate_box plate;            /* the plate around the characters read, in frame coordinates */
-    float score;                   /* mean probability of the characters' best classes */
+    float score;                   /* mean probability of the best classes of the boxes that are characters */
     int32_t cuts;                  /* segmentations of the plate that were classified */
 } ea_read_info;
 
@@ -132,7 +132,9 @@ typedef struct ea_read_info {
  * for a reader that only cuts plates into samples (training); reading then fails with EA_E_ARGUMENT. */
 EA_API int ea_reader_create(const char* model_path, ea_reader** out);
 /* Deskews the candidate, cuts it into characters several ways, classifies every cut and keeps the one
- * read best. Characters classified as "not a character" are left out. Returns how many were written. */
+ * read best. Every box of that cut is written, left to right, with its probabilities (the last class is
+ * "not a character": bolts, emblems, frame edges), so that the grammar can leave such boxes out.
+ * Returns how many were written; info->plate.char_count counts those more likely characters. */
 EA_API int ea_plate_read(ea_reader* reader, const uint8_t* gray, int32_t width, int32_t height, int32_t stride,
                          const ea_plate_box* box, ea_read_info* info, ea_char_read* chars, int32_t max_chars);
 EA_API void ea_reader_free(ea_reader* reader);
@@ -141,6 +143,7 @@ EA_API void ea_reader_free(ea_reader* reader);
 
 typedef struct ea_char_sample {
     int32_t cut;                          /* which segmentation of the plate the box belongs to */
+    int32_t dark_on_light;                /* the polarity that cut assumed: 1 dark characters on a light plate */
     int32_t x, y, w, h;                   /* the box in that cut's deskewed patch */
     float frame_x, frame_y;               /* the box's centre in the image, for aligning with known characters */
     float frame_h;                        /* the box's height in image pixels */

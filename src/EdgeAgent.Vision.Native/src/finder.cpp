@@ -7,6 +7,9 @@
 #include <cmath>
 #include <memory>
 #include <vector>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 
 #include <opencv2/imgproc.hpp>
 
@@ -36,10 +39,11 @@ bool verify(ea_finder& f, const cv::Mat& gray, Candidate& c) {
     const float aspect = c.plate.size.width / std::max(1.0f, c.plate.size.height);
     const int patch_w = std::clamp(static_cast<int>(std::lround(kVerifyPatchHeight * aspect)), 48, 480);
     f.patch.create(kVerifyPatchHeight, patch_w, CV_8UC1);
-    ea::warp_plate(gray, c.plate, 0.3f, 0.05f, f.patch);
+    ea::warp_plate(gray, c.plate, 0.3f, 0.05f, f.patch, &f.transform);
     ea::segment_hypotheses(f.patch, f.segment_scratch, f.hypotheses, 3, 1);
     if (f.hypotheses.empty()) return false;
     const ea::RowHypothesis& best = f.hypotheses.front();
+    c.outline = ea::plate_outline(gray, ea::row_in_frame(best, f.transform), best.binarisation.dark_on_light, f.outline);
     const auto& chars = best.boxes;
     c.char_count = static_cast<int>(chars.size());
     c.dark_on_light = best.binarisation.dark_on_light;
@@ -72,8 +76,14 @@ void propose(ea_finder& f, const cv::Mat& gray, const cv::Rect& roi, float plate
     const float th_hi = plate_hi * kTextToPlateHeight * static_cast<float>(scale);
 
     f.lines.clear();
-    ea::edge_text_lines(f.small, th, th_hi, f.rows, f.lines);
-    ea::character_rows(f.small, th, th_hi, 3, f.rows, f.lines);
+    auto a = std::chrono::steady_clock::now();
+    const char* which = getenv("EA_PROPOSERS");
+    if (!which || which[0] != 'r') ea::edge_text_lines(f.small, th, th_hi, f.rows, f.lines);
+    auto b = std::chrono::steady_clock::now();
+    size_t ne = f.lines.size();
+    if (!which || which[0] != 'e') ea::character_rows(f.small, th, th_hi, 3, f.rows, f.lines);
+    auto c = std::chrono::steady_clock::now();
+    if (getenv("EA_PROFILE")) fprintf(stderr, "  scale %.2f %dx%d edges %.1f ms (%zu) rows %.1f ms (%zu)\n", scale, f.small.cols, f.small.rows, std::chrono::duration<double, std::milli>(b - a).count(), ne, std::chrono::duration<double, std::milli>(c - b).count(), f.lines.size() - ne);
     for (const cv::RotatedRect& text : f.lines) {
         const float text_aspect = text.size.width / std::max(1.0f, text.size.height);
         if (text_aspect < p.min_aspect * 0.45f || text_aspect > p.max_aspect * 1.3f) continue;
@@ -92,12 +102,14 @@ void verify_proposals(ea_finder& f, const cv::Mat& image) {
     for (const cv::RotatedRect& plate : f.proposals) {
         const cv::Rect bounds = plate.boundingRect();
         bool duplicate = false;
-        for (const cv::Rect& d : done) duplicate = duplicate || iou(bounds, d) > 0.7f;
+        for (const cv::Rect& d : done) duplicate = duplicate || iou(bounds, d) > 0.6f;
         if (duplicate) continue;
         done.push_back(bounds);
         if (++verified > kMaxProposals) break;
-        Candidate c{plate, 0.0f, true, 0};
-        if (verify(f, image, c)) f.candidates.push_back(c);
+        Candidate c{plate, cv::Rect(), 0.0f, true, 0};
+        bool ok = verify(f, image, c);
+        if (getenv("EA_PROFILE") && getenv("EA_VERBOSE")) fprintf(stderr, "    proposal %d,%d %dx%d -> %d chars %.2f\n", bounds.x, bounds.y, bounds.width, bounds.height, ok ? c.char_count : -1, c.score);
+        if (ok) f.candidates.push_back(c);
     }
 }
 
@@ -135,15 +147,20 @@ EA_API int ea_finder_find(ea_finder* finder, const uint8_t* gray, int32_t width,
         f.candidates.clear();
         f.proposals.clear();
         // One octave-and-a-bit of plate heights per scale.
+        auto t0 = std::chrono::steady_clock::now();
         for (float lo = static_cast<float>(params->min_plate_h); lo <= params->max_plate_h; lo *= 2.2f)
             propose(f, image, roi, lo, std::min(lo * 2.2f, static_cast<float>(params->max_plate_h)), *params);
+        auto t1 = std::chrono::steady_clock::now();
+        size_t np = f.proposals.size();
         verify_proposals(f, image);
+        auto t2 = std::chrono::steady_clock::now();
+        if (getenv("EA_PROFILE")) fprintf(stderr, "propose %.1f ms (%zu) verify %.1f ms (%zu)\n", std::chrono::duration<double, std::milli>(t1 - t0).count(), np, std::chrono::duration<double, std::milli>(t2 - t1).count(), f.candidates.size());
 
         std::stable_sort(f.candidates.begin(), f.candidates.end(), [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
         int written = 0;
         for (size_t i = 0; i < f.candidates.size() && written < max_out; i++) {
             const Candidate& c = f.candidates[i];
-            const cv::Rect bounds = c.plate.boundingRect() & cv::Rect(0, 0, width, height);
+            const cv::Rect bounds = c.outline.area() > 0 ? c.outline : c.plate.boundingRect() & cv::Rect(0, 0, width, height);
             bool overlaps = false;  // non-maximum suppression against the better ones already written
             for (int j = 0; j < written && !overlaps; j++)
                 overlaps = overlap(bounds, cv::Rect(out[j].x, out[j].y, out[j].bw, out[j].bh)) > 0.5f;

@@ -7,17 +7,19 @@
 #include <opencv2/core.hpp>
 
 #include "plate_geometry.hpp"
+#include "plate_outline.hpp"
 #include "text_rows.hpp"
 
 namespace ea_finder_detail {
 
 constexpr float kTextToPlateHeight = 0.72f;  // UK characters are 79 mm on a 111 mm plate
-constexpr int kTargetTextHeight = 16;       // text height, in pixels, that the search scale aims for
+constexpr int kTargetTextHeight = 16;       // smallest text height, in pixels, that a search scale keeps
 constexpr int kVerifyPatchHeight = 48;
-constexpr int kMaxProposals = 160;          // per call, the most promising first; bounds the time in clutter
+constexpr int kMaxProposals = 60;           // per call, the most promising first; bounds the time in clutter
 
 struct Candidate {
-    cv::RotatedRect plate;  // frame coordinates, upright
+    cv::RotatedRect plate;  // frame coordinates, upright: where the characters are, grown to UK proportions
+    cv::Rect outline;       // the plate's measured edges (empty when not measured)
     float score;
     bool dark_on_light;
     int char_count;
@@ -26,7 +28,8 @@ struct Candidate {
 }  // namespace ea_finder_detail
 
 struct ea_finder {
-    cv::Mat small, patch;
+    cv::Mat small, patch, transform;
+    ea::OutlineScratch outline;
     ea::TextRowScratch rows;
     std::vector<cv::RotatedRect> lines;
     std::vector<cv::RotatedRect> proposals;

@@ -35,6 +35,44 @@ void warp_plate(const cv::Mat& gray, const cv::RotatedRect& plate, float margin_
     if (transform_out != nullptr) transform.copyTo(*transform_out);
 }
 
+namespace {
+
+// Plate borders, frames and screws' shadows joined to characters: ink runs longer than any character,
+// along rows (at least `horizontal` long) and along columns (at least `vertical`), are cleared.
+// A run-length pass costs one look at each pixel, where a morphological opening costs the kernel's length.
+void remove_long_runs(cv::Mat& binary, int horizontal, int vertical) {
+    for (int y = 0; y < binary.rows; y++) {
+        uint8_t* row = binary.ptr<uint8_t>(y);
+        int start = -1;
+        for (int x = 0; x <= binary.cols; x++) {
+            const bool ink = x < binary.cols && row[x] != 0;
+            if (ink && start < 0) start = x;
+            if (!ink && start >= 0) {
+                if (x - start >= horizontal) std::fill(row + start, row + x, 0);
+                start = -1;
+            }
+        }
+    }
+    // Columns: one running length per column, rows visited in order (cache friendly).
+    std::vector<int> run(static_cast<size_t>(binary.cols), 0);
+    auto clear_run = [&](int x, int end_y, int length) {
+        for (int y = end_y - length; y < end_y; y++) binary.at<uint8_t>(y, x) = 0;
+    };
+    for (int y = 0; y <= binary.rows; y++) {
+        const uint8_t* row = y < binary.rows ? binary.ptr<uint8_t>(y) : nullptr;
+        for (int x = 0; x < binary.cols; x++) {
+            if (row != nullptr && row[x] != 0) {
+                run[static_cast<size_t>(x)]++;
+                continue;
+            }
+            if (run[static_cast<size_t>(x)] >= vertical) clear_run(x, y, run[static_cast<size_t>(x)]);
+            run[static_cast<size_t>(x)] = 0;
+        }
+    }
+}
+
+}  // namespace
+
 void binarise(const cv::Mat& patch, const Binarisation& how, SegmentScratch& s, cv::Mat& binary) {
     const int type = how.dark_on_light ? cv::THRESH_BINARY_INV : cv::THRESH_BINARY;
     const int h = patch.rows;
@@ -49,12 +87,7 @@ void binarise(const cv::Mat& patch, const Binarisation& how, SegmentScratch& s, 
     } else {
         cv::threshold(patch, binary, 0, 255, type | cv::THRESH_OTSU);
     }
-    // Plate borders, frames and screws' shadows joined to characters: runs longer than any character.
-    cv::morphologyEx(binary, s.lines, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(std::max(8, h), 1)));
-    cv::subtract(binary, s.lines, binary);
-    cv::morphologyEx(binary, s.lines, cv::MORPH_OPEN,
-                     cv::getStructuringElement(cv::MORPH_RECT, cv::Size(1, std::max(4, static_cast<int>(h * 0.9f)))));
-    cv::subtract(binary, s.lines, binary);
+    remove_long_runs(binary, std::max(8, h), std::max(4, static_cast<int>(h * 0.9f)));
 }
 
 namespace {
@@ -87,6 +120,9 @@ void merge_fragments(std::vector<cv::Rect>& blobs, int patch_h) {
                 const int gap = std::max(a.y, b.y) - std::min(a.y + a.height, b.y + b.height);
                 const cv::Rect u = a | b;
                 if (gap > patch_h * 0.12 || u.height > patch_h * 0.9 || u.width > u.height * 1.2) continue;
+                // Two pieces of one character are both well short of the whole; a character with a
+                // sticker or a bolt above it is most of the union by itself and stays apart.
+                if (std::max(a.height, b.height) > 0.65 * u.height) continue;
                 blobs[i] = u;
                 blobs.erase(blobs.begin() + static_cast<long>(j));
                 merged = true;
@@ -115,6 +151,27 @@ void best_row(const std::vector<cv::Rect>& blobs, int patch_h, std::vector<cv::R
             if (i - start > best.size()) best.assign(scratch.begin() + static_cast<long>(start), scratch.begin() + static_cast<long>(i));
             start = i;
         }
+    }
+}
+
+// Two boxes of a row over the same character (the character alone, and joined to a piece of frame):
+// the one nearer the row's usual height stays.
+void drop_overlaps(std::vector<cv::Rect>& row) {
+    if (row.size() < 2) return;
+    std::vector<int> heights;
+    for (const cv::Rect& r : row) heights.push_back(r.height);
+    std::nth_element(heights.begin(), heights.begin() + static_cast<long>(heights.size() / 2), heights.end());
+    const int typical = heights[heights.size() / 2];
+    for (size_t i = 1; i < row.size();) {
+        const cv::Rect& a = row[i - 1];
+        const cv::Rect& b = row[i];
+        const int overlap = std::min(a.x + a.width, b.x + b.width) - std::max(a.x, b.x);
+        if (overlap <= 0.5 * std::min(a.width, b.width)) {
+            i++;
+            continue;
+        }
+        const bool keep_a = std::abs(a.height - typical) <= std::abs(b.height - typical);
+        row.erase(row.begin() + static_cast<long>(keep_a ? i : i - 1));
     }
 }
 
@@ -206,6 +263,7 @@ void segment_hypotheses(const cv::Mat& patch, SegmentScratch& s, std::vector<Row
             collect_blobs(s.stats, count, patch.rows, s.blobs);
             merge_fragments(s.blobs, patch.rows);
             best_row(s.blobs, patch.rows, s.row, s.scratch);
+            drop_overlaps(s.row);
             if (static_cast<int>(s.row.size()) < std::max(1, min_chars - 1)) continue;
             RowHypothesis h;
             h.boxes = s.row;

@@ -10,10 +10,13 @@
 #include <vector>
 
 #include <opencv2/imgproc.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <cstdlib>
 
 #include "bridge_common.hpp"
 #include "char_classifier.hpp"
 #include "plate_geometry.hpp"
+#include "plate_outline.hpp"
 #include "reader_state.hpp"
 
 namespace ea {
@@ -22,6 +25,7 @@ namespace {
 
 constexpr float kMarginX = 0.3f, kMarginY = 0.1f;
 constexpr float kTextToPlateHeight = 0.72f;
+constexpr float kSurePass = 2.0f;  // mean probability of a cut's characters above which one pass is enough
 
 }  // namespace
 
@@ -62,14 +66,22 @@ int best_class(const float* p, bool characters_only) {
     return best;
 }
 
-// How well a cut reads: each box classified as a character adds its probability, each box taken for
-// noise costs a little. A cut that finds every character confidently scores about its length.
+// How well a cut reads: each box classified as a character adds its probability; a box taken for noise
+// between characters costs a little (a character cut badly), one beyond the characters nothing (a bolt,
+// a sticker). A cut that finds every character confidently scores about its length.
 float cut_score(const cv::Mat& probs, int first, int count) {
+    int first_char = count, last_char = -1;
+    for (int i = 0; i < count; i++) {
+        if (best_class(probs.ptr<float>(first + i), false) == kNoiseClass) continue;
+        first_char = std::min(first_char, i);
+        last_char = i;
+    }
     float score = 0;
     for (int i = 0; i < count; i++) {
         const float* p = probs.ptr<float>(first + i);
         const int best = best_class(p, false);
-        score += best == kNoiseClass ? -0.3f * p[kNoiseClass] : p[best];
+        if (best != kNoiseClass) score += p[best];
+        else if (i > first_char && i < last_char) score -= 0.3f * p[kNoiseClass];
     }
     return score;
 }
@@ -94,26 +106,12 @@ Choice choose_cut(const ea_reader& r) {
 
 }  // namespace
 
-// The row of the chosen cut, mapped back to the frame and grown to the plate around it.
+// The row of the chosen cut, mapped back to the frame and grown to the plate around it, with room for a
+// character at either end that the cut missed (clipped by the first box, or joined to a frame).
 cv::RotatedRect plate_of_row(const ea_reader& r, const RowHypothesis& h) {
-    const cv::Rect& first = h.boxes.front();
-    const cv::Rect& last = h.boxes.back();
-    const float x0 = static_cast<float>(first.x), x1 = static_cast<float>(last.x + last.width);
-    const float y0 = h.intercept + h.slope * x0, y1 = h.intercept + h.slope * x1;
-    cv::Mat inverse;
-    cv::invertAffineTransform(r.transform, inverse);
-    auto map = [&](float x, float y) {
-        const double* m = inverse.ptr<double>(0);
-        const double* n = inverse.ptr<double>(1);
-        return cv::Point2f(static_cast<float>(m[0] * x + m[1] * y + m[2]), static_cast<float>(n[0] * x + n[1] * y + n[2]));
-    };
-    const cv::Point2f left = map(x0, y0), right = map(x1, y1);
-    const cv::Point2f top = map((x0 + x1) / 2, (y0 + y1) / 2 - h.height / 2), bottom = map((x0 + x1) / 2, (y0 + y1) / 2 + h.height / 2);
-    const float text_w = static_cast<float>(cv::norm(right - left));
-    const float text_h = static_cast<float>(cv::norm(bottom - top));
-    const float angle = std::atan2(right.y - left.y, right.x - left.x) * 180.0f / static_cast<float>(CV_PI);
-    const float plate_h = text_h / kTextToPlateHeight;
-    return cv::RotatedRect((left + right) * 0.5f, cv::Size2f(text_w + 0.3f * plate_h, plate_h), angle);
+    const cv::RotatedRect row = row_in_frame(h, r.transform);
+    const float plate_h = row.size.height / kTextToPlateHeight;
+    return cv::RotatedRect(row.center, cv::Size2f(row.size.width + 1.2f * row.size.height, plate_h), row.angle);
 }
 
 namespace {
@@ -126,6 +124,25 @@ bool read_pass(ea_reader& r, const cv::Mat& image, const cv::RotatedRect& plate,
     describe_cuts(r);
     r.classifier.predict(r.feature_rows, r.probs);
     choice = choose_cut(r);
+    if (const char* dbg = getenv("EA_DEBUG_DIR")) {
+        static int counter = 0;
+        for (size_t c = 0, first = 0; c < r.cuts.size(); first += r.cuts[c].boxes.size(), c++) {
+            cv::Mat vis;
+            cv::cvtColor(r.patch, vis, cv::COLOR_GRAY2BGR);
+            const RowHypothesis& cut = r.cuts[c];
+            float sc = cut_score(r.probs, static_cast<int>(first), static_cast<int>(cut.boxes.size()));
+            for (size_t i = 0; i < cut.boxes.size(); i++) {
+                const float* p = r.probs.ptr<float>(static_cast<int>(first + i));
+                int b = best_class(p, false);
+                cv::rectangle(vis, cut.boxes[i], b == kNoiseClass ? cv::Scalar(0, 0, 255) : cv::Scalar(0, 200, 0), 1);
+                cv::putText(vis, std::string(1, class_char(b)), cv::Point(cut.boxes[i].x, 10), cv::FONT_HERSHEY_PLAIN, 0.8, cv::Scalar(255, 0, 0));
+            }
+            char name[256];
+            snprintf(name, sizeof name, "/%03d_cut%zu_m%d%c_%.2f%s.png", counter, c, cut.binarisation.method, cut.binarisation.dark_on_light ? 'd' : 'l', sc, static_cast<int>(c) == choice.cut ? "_chosen" : "");
+            cv::imwrite(std::string(dbg) + name, vis);
+        }
+        counter++;
+    }
     return choice.cut >= 0 && choice.score > 0;
 }
 
@@ -176,27 +193,32 @@ EA_API int ea_plate_read(ea_reader* reader, const uint8_t* gray, int32_t width, 
         ea::Choice first;
         if (!ea::read_pass(r, image, given, first)) return 0;
         info->cuts = static_cast<int32_t>(r.cuts.size());
-        // Second pass along the row found: the characters fill the patch as they should, deskewed.
+        // Second pass along the row found: the characters fill the patch as they should, deskewed. A first
+        // pass that read four or more characters surely has nothing to gain from it.
         const cv::RotatedRect row_plate = ea::plate_of_row(r, r.cuts[static_cast<size_t>(first.cut)]);
-        std::swap(r.cuts, r.kept_cuts);
-        r.probs.copyTo(r.kept_probs);
-        r.transform.copyTo(r.kept_transform);
+        const int first_count = static_cast<int>(r.cuts[static_cast<size_t>(first.cut)].boxes.size());
+        const bool sure = first_count >= 4 && first.score >= ea::kSurePass * static_cast<float>(first_count);
         ea::Choice second;
-        const bool refined = ea::read_pass(r, image, row_plate, second) && second.score >= first.score;
-        if (!refined) {  // back to the first pass's cuts, probabilities and geometry
+        bool refined = false;
+        if (!sure) {
             std::swap(r.cuts, r.kept_cuts);
-            r.kept_probs.copyTo(r.probs);
-            r.kept_transform.copyTo(r.transform);
+            r.probs.copyTo(r.kept_probs);
+            r.transform.copyTo(r.kept_transform);
+            refined = ea::read_pass(r, image, row_plate, second) && second.score >= first.score;
+            if (!refined) {  // back to the first pass's cuts, probabilities and geometry
+                std::swap(r.cuts, r.kept_cuts);
+                r.kept_probs.copyTo(r.probs);
+                r.kept_transform.copyTo(r.transform);
+            }
         }
         const ea::Choice& choice = refined ? second : first;
         info->cuts += refined ? static_cast<int32_t>(r.cuts.size()) : 0;
         const ea::RowHypothesis& cut = r.cuts[static_cast<size_t>(choice.cut)];
 
-        int written = 0;
+        int written = 0, characters = 0;
         float sum = 0;
         for (size_t i = 0; i < cut.boxes.size() && written < max_chars; i++) {
             const float* p = r.probs.ptr<float>(choice.first + static_cast<int>(i));
-            if (ea::best_class(p, false) == ea::kNoiseClass) continue;
             ea_char_read& c = chars[written++];
             const cv::Rect& b = cut.boxes[i];
             c.x = b.x;
@@ -204,13 +226,15 @@ EA_API int ea_plate_read(ea_reader* reader, const uint8_t* gray, int32_t width, 
             c.w = b.width;
             c.h = b.height;
             std::copy_n(p, EA_CHAR_CLASSES, c.probs);
+            if (ea::best_class(p, false) == ea::kNoiseClass) continue;
             sum += p[ea::best_class(p, true)];
+            characters++;
         }
         ea::write_box(ea::plate_of_row(r, cut), width, height, info->plate);
         info->plate.score = box->score;
         info->plate.dark_on_light = cut.binarisation.dark_on_light ? 1 : 0;
-        info->plate.char_count = written;
-        info->score = written > 0 ? sum / static_cast<float>(written) : 0.0f;
+        info->plate.char_count = characters;
+        info->score = characters > 0 ? sum / static_cast<float>(characters) : 0.0f;
         return written;
     });
 }

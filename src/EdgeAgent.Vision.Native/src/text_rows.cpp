@@ -4,6 +4,10 @@
 #include <cmath>
 
 #include <opencv2/imgproc.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <cstdlib>
+#include <string>
+#include <cstdio>
 
 #include "plate_geometry.hpp"
 
@@ -152,6 +156,7 @@ void link_rows(const cv::Mat& small, int min_chars, TextRowScratch& s, std::vect
         const float tan_a = std::tan(angle * static_cast<float>(CV_PI) / 180.0f);
         const float cx = (x0 + x1) / 2.0f;
         const float cy = line[3] + (cx - line[2]) * tan_a;
+        if (getenv("EA_VERBOSE")) { fprintf(stderr, "      row n=%zu x0=%.0f x1=%.0f cy=%.0f h=%.0f angle=%.1f :", s.chain.size(), x0, x1, cy, h, angle); for (int k : s.chain) fprintf(stderr, " (%d,%d %dx%d)", b[k].x, b[k].y, b[k].width, b[k].height); fprintf(stderr, "\n"); }
         out.push_back(cv::RotatedRect(cv::Point2f(cx, cy), cv::Size2f((x1 - x0) / cos_a, h), angle));
     }
 }
@@ -163,19 +168,25 @@ void character_rows(const cv::Mat& small, float th, float th_hi, int min_chars, 
     // One local mean for both polarities: dark ink is below it, light ink above it, by a small margin.
     const int block = std::max(7, static_cast<int>(std::lround(th_hi * 1.3f)) | 1);
     cv::blur(small, s.mean, cv::Size(block, block), cv::Point(-1, -1), cv::BORDER_REPLICATE);
-    constexpr int kMargin = 6;
+    // Two margins for dark ink: a faint one for low-contrast plates, and a strict one that separates
+    // characters from darker graphics and frames they touch (state headers, shadows). Light ink, rarer,
+    // gets the faint one only.
+    constexpr int kMargins[] = {6, 22};
     for (const bool dark : {true, false}) {
-        if (dark) {
-            cv::add(small, cv::Scalar(kMargin), s.binary);
-            cv::compare(s.binary, s.mean, s.binary, cv::CMP_LT);
-        } else {
-            cv::subtract(small, cv::Scalar(kMargin), s.binary);
-            cv::compare(s.binary, s.mean, s.binary, cv::CMP_GT);
+        for (const int margin : kMargins) {
+            if (!dark && margin != kMargins[0]) continue;
+            if (dark) {
+                cv::add(small, cv::Scalar(margin), s.binary);
+                cv::compare(s.binary, s.mean, s.binary, cv::CMP_LT);
+            } else {
+                cv::subtract(small, cv::Scalar(margin), s.binary);
+                cv::compare(s.binary, s.mean, s.binary, cv::CMP_GT);
+            }
+            const int count = cv::connectedComponentsWithStats(s.binary, s.labels, s.stats, s.centroids, 8, CV_32S);
+            s.blobs.clear();
+            character_blobs(s, count, th, th_hi, s.blobs);
+            link_rows(small, min_chars, s, out);
         }
-        const int count = cv::connectedComponentsWithStats(s.binary, s.labels, s.stats, s.centroids, 8, CV_32S);
-        s.blobs.clear();
-        character_blobs(s, count, th, th_hi, s.blobs);
-        link_rows(small, min_chars, s, out);
     }
 }
 

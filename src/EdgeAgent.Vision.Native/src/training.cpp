@@ -29,6 +29,7 @@ int write_samples(ea_reader& r, int cut_offset, ea_char_sample* out, int written
             if (written < max_out && row < rows) {
                 ea_char_sample& s = out[written++];
                 s.cut = cut_offset + static_cast<int32_t>(c);
+                s.dark_on_light = r.cuts[c].binarisation.dark_on_light ? 1 : 0;
                 s.x = b.x;
                 s.y = b.y;
                 s.w = b.width;

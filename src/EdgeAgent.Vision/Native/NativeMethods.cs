@@ -165,6 +165,8 @@ public unsafe struct CharSample
     public const int Features = 315;
 
     public int Cut;
+    /// <summary>1 when the cut took the characters for dark on a light plate.</summary>
+    public int DarkOnLight;
     public int X;
     public int Y;
     public int Width;

@@ -78,19 +78,20 @@ public static class EvalCommand
     private static void Print(PhotoReport report)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
-        var table = new Table().AddColumns("country", "images", "found", "exact", "char_accuracy", "ms_per_image (median)");
+        var table = new Table().AddColumns("country", "images", "found", "exact", "char_accuracy", "ms_per_image (median)", "cpu ms (median)");
         foreach (var (name, f) in report.ByCountry) table.AddRow(Row(name, f));
         table.AddRow(Row("all", report.Overall));
         console.Write(table);
         foreach (PhotoOutcome failure in report.Failures)
             console.WriteLine($"not read (counted as not found): {failure.Photo.File}: {failure.Error}");
-        console.WriteLine($"wrong characters (label>read, -missed, +extra): {report.Confusions.Summary(12)}");
+        // Plain lines (not the console's wrapping): scripts read them.
+        Console.WriteLine($"wrong characters (label>read, -missed, +extra): {report.Confusions.Summary(12)}");
     }
 
     private static string[] Row(string name, AccuracyFigures f) =>
     [
         name, f.Images.ToString(CultureInfo.InvariantCulture), Percent(f.Found), Percent(f.Exact), Percent(f.CharAccuracy),
-        f.MsPerImage.ToString("0.0", CultureInfo.InvariantCulture),
+        f.MsPerImage.ToString("0.0", CultureInfo.InvariantCulture), f.CpuMsPerImage.ToString("0.0", CultureInfo.InvariantCulture),
     ];
 
     private static string Percent(double share) => (share * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %";
