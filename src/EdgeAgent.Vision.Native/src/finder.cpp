@@ -8,6 +8,8 @@
 #include <memory>
 #include <vector>
 #include <chrono>
+#include <ctime>
+static double cpu_ms() { timespec t; clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t); return t.tv_sec * 1e3 + t.tv_nsec / 1e6; }
 #include <cstdio>
 #include <cstdlib>
 
@@ -76,14 +78,14 @@ void propose(ea_finder& f, const cv::Mat& gray, const cv::Rect& roi, float plate
     const float th_hi = plate_hi * kTextToPlateHeight * static_cast<float>(scale);
 
     f.lines.clear();
-    auto a = std::chrono::steady_clock::now();
+    double a = cpu_ms();
     const char* which = getenv("EA_PROPOSERS");
     if (!which || which[0] != 'r') ea::edge_text_lines(f.small, th, th_hi, f.rows, f.lines);
-    auto b = std::chrono::steady_clock::now();
+    double b = cpu_ms();
     size_t ne = f.lines.size();
     if (!which || which[0] != 'e') ea::character_rows(f.small, th, th_hi, 3, f.rows, f.lines);
-    auto c = std::chrono::steady_clock::now();
-    if (getenv("EA_PROFILE")) fprintf(stderr, "  scale %.2f %dx%d edges %.1f ms (%zu) rows %.1f ms (%zu)\n", scale, f.small.cols, f.small.rows, std::chrono::duration<double, std::milli>(b - a).count(), ne, std::chrono::duration<double, std::milli>(c - b).count(), f.lines.size() - ne);
+    double c = cpu_ms();
+    if (getenv("EA_PROFILE")) fprintf(stderr, "  scale %.2f %dx%d edges %.1f ms (%zu) rows %.1f ms (%zu)\n", scale, f.small.cols, f.small.rows, (b - a), ne, (c - b), f.lines.size() - ne);
     for (const cv::RotatedRect& text : f.lines) {
         const float text_aspect = text.size.width / std::max(1.0f, text.size.height);
         if (text_aspect < p.min_aspect * 0.45f || text_aspect > p.max_aspect * 1.3f) continue;
@@ -147,14 +149,14 @@ EA_API int ea_finder_find(ea_finder* finder, const uint8_t* gray, int32_t width,
         f.candidates.clear();
         f.proposals.clear();
         // One octave-and-a-bit of plate heights per scale.
-        auto t0 = std::chrono::steady_clock::now();
+        double t0 = cpu_ms();
         for (float lo = static_cast<float>(params->min_plate_h); lo <= params->max_plate_h; lo *= 2.2f)
             propose(f, image, roi, lo, std::min(lo * 2.2f, static_cast<float>(params->max_plate_h)), *params);
-        auto t1 = std::chrono::steady_clock::now();
+        double t1 = cpu_ms();
         size_t np = f.proposals.size();
         verify_proposals(f, image);
-        auto t2 = std::chrono::steady_clock::now();
-        if (getenv("EA_PROFILE")) fprintf(stderr, "propose %.1f ms (%zu) verify %.1f ms (%zu)\n", std::chrono::duration<double, std::milli>(t1 - t0).count(), np, std::chrono::duration<double, std::milli>(t2 - t1).count(), f.candidates.size());
+        double t2 = cpu_ms();
+        if (getenv("EA_PROFILE")) fprintf(stderr, "propose %.1f ms (%zu) verify %.1f ms (%zu)\n", (t1 - t0), np, (t2 - t1), f.candidates.size());
 
         std::stable_sort(f.candidates.begin(), f.candidates.end(), [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
         int written = 0;

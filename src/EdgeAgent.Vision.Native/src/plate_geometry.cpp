@@ -253,9 +253,11 @@ bool same_boxes(const RowHypothesis& a, const RowHypothesis& b) {
 
 }  // namespace
 
-void segment_hypotheses(const cv::Mat& patch, SegmentScratch& s, std::vector<RowHypothesis>& out, int min_chars, int methods) {
+void segment_hypotheses(const cv::Mat& patch, SegmentScratch& s, std::vector<RowHypothesis>& out, int min_chars, int methods,
+                        int polarity) {
     out.clear();
     for (const bool dark : {true, false}) {
+        if (polarity >= 0 && dark != (polarity == 1)) continue;
         for (int method = 0; method < std::min(methods, kBinarisationMethods); method++) {
             const Binarisation how{dark, method};
             binarise(patch, how, s, s.binary);

@@ -41,10 +41,10 @@ void warp_plate(const cv::Mat& gray, const cv::RotatedRect& plate, float margin_
 // Binarises the patch (ink 255), with lines longer than a character (plate borders, frames) removed.
 void binarise(const cv::Mat& patch, const Binarisation& how, SegmentScratch& s, cv::Mat& binary);
 
-// Every distinct row of characters the first `methods` binarisations of each polarity give (at least
-// min_chars boxes each), most boxes first.
+// Every distinct row of characters the first `methods` binarisations give (at least min_chars boxes
+// each), most boxes first; for both polarities, or for one (polarity 1 dark ink, 0 light ink).
 void segment_hypotheses(const cv::Mat& patch, SegmentScratch& s, std::vector<RowHypothesis>& out, int min_chars = 2,
-                        int methods = kBinarisationMethods);
+                        int methods = kBinarisationMethods, int polarity = -1);
 
 // The row with the most characters (then the most contrast): the finder's verification. False if none.
 bool best_hypothesis(const std::vector<RowHypothesis>& hypotheses, RowHypothesis& best);

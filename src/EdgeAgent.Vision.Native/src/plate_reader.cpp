@@ -25,7 +25,7 @@ namespace {
 
 constexpr float kMarginX = 0.3f, kMarginY = 0.1f;
 constexpr float kTextToPlateHeight = 0.72f;
-constexpr float kSurePass = 2.0f;  // mean probability of a cut's characters above which one pass is enough
+constexpr float kPlausible = 0.8f;  // a cut scoring less (not one sure character) is no plate: no second pass
 
 }  // namespace
 
@@ -117,9 +117,9 @@ cv::RotatedRect plate_of_row(const ea_reader& r, const RowHypothesis& h) {
 namespace {
 
 // One pass over a plate rectangle: warp, cut, classify, choose. False when nothing reads.
-bool read_pass(ea_reader& r, const cv::Mat& image, const cv::RotatedRect& plate, Choice& choice) {
+bool read_pass(ea_reader& r, const cv::Mat& image, const cv::RotatedRect& plate, int polarity, Choice& choice) {
     warp_candidate(r, image, plate);
-    segment_hypotheses(r.patch, r.seg, r.cuts, 2);
+    segment_hypotheses(r.patch, r.seg, r.cuts, 2, kBinarisationMethods, polarity);
     if (r.cuts.empty()) return false;
     describe_cuts(r);
     r.classifier.predict(r.feature_rows, r.probs);
@@ -190,26 +190,26 @@ EA_API int ea_plate_read(ea_reader* reader, const uint8_t* gray, int32_t width, 
         info->plate = *box;
 
         const cv::RotatedRect given(cv::Point2f(box->cx, box->cy), cv::Size2f(box->w, box->h), box->angle);
+        // The finder's polarity first; the other only when that reads nothing like a plate.
         ea::Choice first;
-        if (!ea::read_pass(r, image, given, first)) return 0;
+        const int polarity = box->dark_on_light != 0 ? 1 : 0;
+        bool read = ea::read_pass(r, image, given, polarity, first);
+        if (!read || first.score < ea::kPlausible) read = ea::read_pass(r, image, given, -1, first);
+        if (!read || first.score < ea::kPlausible) return 0;
         info->cuts = static_cast<int32_t>(r.cuts.size());
-        // Second pass along the row found: the characters fill the patch as they should, deskewed. A first
-        // pass that read four or more characters surely has nothing to gain from it.
+        // Second pass along the row found: the characters fill the patch as they should, deskewed, with
+        // room for a character the first box clipped. Whichever pass reads better is kept.
         const cv::RotatedRect row_plate = ea::plate_of_row(r, r.cuts[static_cast<size_t>(first.cut)]);
-        const int first_count = static_cast<int>(r.cuts[static_cast<size_t>(first.cut)].boxes.size());
-        const bool sure = first_count >= 4 && first.score >= ea::kSurePass * static_cast<float>(first_count);
+        const int found_polarity = r.cuts[static_cast<size_t>(first.cut)].binarisation.dark_on_light ? 1 : 0;
+        std::swap(r.cuts, r.kept_cuts);
+        r.probs.copyTo(r.kept_probs);
+        r.transform.copyTo(r.kept_transform);
         ea::Choice second;
-        bool refined = false;
-        if (!sure) {
+        const bool refined = ea::read_pass(r, image, row_plate, found_polarity, second) && second.score >= first.score;
+        if (!refined) {  // back to the first pass's cuts, probabilities and geometry
             std::swap(r.cuts, r.kept_cuts);
-            r.probs.copyTo(r.kept_probs);
-            r.transform.copyTo(r.kept_transform);
-            refined = ea::read_pass(r, image, row_plate, second) && second.score >= first.score;
-            if (!refined) {  // back to the first pass's cuts, probabilities and geometry
-                std::swap(r.cuts, r.kept_cuts);
-                r.kept_probs.copyTo(r.probs);
-                r.kept_transform.copyTo(r.transform);
-            }
+            r.kept_probs.copyTo(r.probs);
+            r.kept_transform.copyTo(r.transform);
         }
         const ea::Choice& choice = refined ? second : first;
         info->cuts += refined ? static_cast<int32_t>(r.cuts.size()) : 0;

@@ -168,25 +168,16 @@ void character_rows(const cv::Mat& small, float th, float th_hi, int min_chars, 
     // One local mean for both polarities: dark ink is below it, light ink above it, by a small margin.
     const int block = std::max(7, static_cast<int>(std::lround(th_hi * 1.3f)) | 1);
     cv::blur(small, s.mean, cv::Size(block, block), cv::Point(-1, -1), cv::BORDER_REPLICATE);
-    // Two margins for dark ink: a faint one for low-contrast plates, and a strict one that separates
-    // characters from darker graphics and frames they touch (state headers, shadows). Light ink, rarer,
-    // gets the faint one only.
-    constexpr int kMargins[] = {6, 22};
-    for (const bool dark : {true, false}) {
-        for (const int margin : kMargins) {
-            if (!dark && margin != kMargins[0]) continue;
-            if (dark) {
-                cv::add(small, cv::Scalar(margin), s.binary);
-                cv::compare(s.binary, s.mean, s.binary, cv::CMP_LT);
-            } else {
-                cv::subtract(small, cv::Scalar(margin), s.binary);
-                cv::compare(s.binary, s.mean, s.binary, cv::CMP_GT);
-            }
-            const int count = cv::connectedComponentsWithStats(s.binary, s.labels, s.stats, s.centroids, 8, CV_32S);
-            s.blobs.clear();
-            character_blobs(s, count, th, th_hi, s.blobs);
-            link_rows(small, min_chars, s, out);
-        }
+    // Dark ink only (light characters on a dark plate are left to the edge lines), at two margins: a
+    // faint one for low-contrast plates, and a strict one that parts characters from darker graphics and
+    // frames they touch (state headers, shadows).
+    for (const int margin : {6, 22}) {
+        cv::add(small, cv::Scalar(margin), s.binary);
+        cv::compare(s.binary, s.mean, s.binary, cv::CMP_LT);
+        const int count = cv::connectedComponentsWithStats(s.binary, s.labels, s.stats, s.centroids, 8, CV_32S);
+        s.blobs.clear();
+        character_blobs(s, count, th, th_hi, s.blobs);
+        link_rows(small, min_chars, s, out);
     }
 }
 

@@ -2,7 +2,7 @@
 // one search scale. Both return rotated rectangles around the characters (not the plate), upright.
 //  - Edge lines: characters make dense vertical edges; closing them gives a blob per line of text.
 //    Robust when characters blur into each other, weak when the plate touches other edges.
-//  - Character rows: a local-mean threshold gives the characters as blobs; blobs of similar height in
+//  - Character rows: a local-mean threshold gives dark characters as blobs; blobs of similar height in
 //    a line with character spacing form a row. Robust in clutter and for any plate colour or frame.
 #pragma once
 
@@ -23,7 +23,7 @@ struct TextRowScratch {
 // Text lines from vertical edges in small, for text heights from th (smallest) to th_hi, in pixels of small.
 void edge_text_lines(const cv::Mat& small, float th, float th_hi, TextRowScratch& s, std::vector<cv::RotatedRect>& out);
 
-// Rows of at least min_chars character blobs (either polarity) in small, for the same text heights.
+// Rows of at least min_chars dark character blobs in small, for the same text heights.
 void character_rows(const cv::Mat& small, float th, float th_hi, int min_chars, TextRowScratch& s,
                     std::vector<cv::RotatedRect>& out);
 
