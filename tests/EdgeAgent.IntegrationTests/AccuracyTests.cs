@@ -91,8 +91,8 @@ public partial class AccuracyTests
 
     // Measured with the committed model (README "Accuracy"); a little below, so that a regression fails
     // and noise does not. The figures are deterministic for a model and a build.
-    private const double DevMinFound = 0.90;
-    private const double DevMinExact = 0.70;
+    private const double DevMinFound = 0.85;
+    private const double DevMinExact = 0.68;
 
     [PlatesDevFact]
     public async Task Eval_PlatesDev_MeetsTheMeasuredFigures()

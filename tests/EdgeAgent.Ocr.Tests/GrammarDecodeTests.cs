@@ -67,8 +67,8 @@ public class GrammarDecodeTests
     [Fact]
     public void Decode_DoubtfulExtraCharacterAtAnEnd_IsDropped()
     {
-        // A bolt or the band's edge read as a doubtful 'I' before a Slovak plate.
-        PlateText text = Decode(GrammarScope.Europe, "I:0.3", "R", "K", "7", "5", "5", "A", "J");
+        // A bolt or the band's edge before a Slovak plate: a doubtful 'I', as likely not a character at all.
+        PlateText text = Decode(GrammarScope.Europe, "I:0.3,#:0.3", "R", "K", "7", "5", "5", "A", "J");
         Assert.Equal("RK755AJ", text.ToString());
         Assert.Equal("SK", text.Country.ToString());
     }

@@ -7,11 +7,6 @@
 #include <cmath>
 #include <memory>
 #include <vector>
-#include <chrono>
-#include <ctime>
-static double cpu_ms() { timespec t; clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t); return t.tv_sec * 1e3 + t.tv_nsec / 1e6; }
-#include <cstdio>
-#include <cstdlib>
 
 #include <opencv2/imgproc.hpp>
 
@@ -44,7 +39,7 @@ bool verify(ea_finder& f, const cv::Mat& gray, Candidate& c) {
     ea::warp_plate(gray, c.plate, 0.3f, 0.05f, f.patch, &f.transform);
     ea::segment_hypotheses(f.patch, f.segment_scratch, f.hypotheses, 3, 1);
     if (f.hypotheses.empty()) return false;
-    const ea::RowHypothesis& best = f.hypotheses.front();
+    const ea::RowHypothesis& best = f.hypotheses[ea::plausible_hypothesis(f.patch, f.hypotheses, f.segment_scratch)];
     c.outline = ea::plate_outline(gray, ea::row_in_frame(best, f.transform), best.binarisation.dark_on_light, f.outline);
     const auto& chars = best.boxes;
     c.char_count = static_cast<int>(chars.size());
@@ -78,14 +73,8 @@ void propose(ea_finder& f, const cv::Mat& gray, const cv::Rect& roi, float plate
     const float th_hi = plate_hi * kTextToPlateHeight * static_cast<float>(scale);
 
     f.lines.clear();
-    double a = cpu_ms();
-    const char* which = getenv("EA_PROPOSERS");
-    if (!which || which[0] != 'r') ea::edge_text_lines(f.small, th, th_hi, f.rows, f.lines);
-    double b = cpu_ms();
-    size_t ne = f.lines.size();
-    if (!which || which[0] != 'e') ea::character_rows(f.small, th, th_hi, 3, f.rows, f.lines);
-    double c = cpu_ms();
-    if (getenv("EA_PROFILE")) fprintf(stderr, "  scale %.2f %dx%d edges %.1f ms (%zu) rows %.1f ms (%zu)\n", scale, f.small.cols, f.small.rows, (b - a), ne, (c - b), f.lines.size() - ne);
+    ea::edge_text_lines(f.small, th, th_hi, f.rows, f.lines);
+    ea::character_rows(f.small, th, th_hi, 3, f.rows, f.lines);
     for (const cv::RotatedRect& text : f.lines) {
         const float text_aspect = text.size.width / std::max(1.0f, text.size.height);
         if (text_aspect < p.min_aspect * 0.45f || text_aspect > p.max_aspect * 1.3f) continue;
@@ -110,7 +99,6 @@ void verify_proposals(ea_finder& f, const cv::Mat& image) {
         if (++verified > kMaxProposals) break;
         Candidate c{plate, cv::Rect(), 0.0f, true, 0};
         bool ok = verify(f, image, c);
-        if (getenv("EA_PROFILE") && getenv("EA_VERBOSE")) fprintf(stderr, "    proposal %d,%d %dx%d -> %d chars %.2f\n", bounds.x, bounds.y, bounds.width, bounds.height, ok ? c.char_count : -1, c.score);
         if (ok) f.candidates.push_back(c);
     }
 }
@@ -149,14 +137,9 @@ EA_API int ea_finder_find(ea_finder* finder, const uint8_t* gray, int32_t width,
         f.candidates.clear();
         f.proposals.clear();
         // One octave-and-a-bit of plate heights per scale.
-        double t0 = cpu_ms();
         for (float lo = static_cast<float>(params->min_plate_h); lo <= params->max_plate_h; lo *= 2.2f)
             propose(f, image, roi, lo, std::min(lo * 2.2f, static_cast<float>(params->max_plate_h)), *params);
-        double t1 = cpu_ms();
-        size_t np = f.proposals.size();
         verify_proposals(f, image);
-        double t2 = cpu_ms();
-        if (getenv("EA_PROFILE")) fprintf(stderr, "propose %.1f ms (%zu) verify %.1f ms (%zu)\n", (t1 - t0), np, (t2 - t1), f.candidates.size());
 
         std::stable_sort(f.candidates.begin(), f.candidates.end(), [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
         int written = 0;

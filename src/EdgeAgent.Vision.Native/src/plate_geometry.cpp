@@ -283,6 +283,35 @@ void segment_hypotheses(const cv::Mat& patch, SegmentScratch& s, std::vector<Row
     });
 }
 
+namespace {
+
+// The mean share of its boxes a row's ink covers.
+double ink_fill(const cv::Mat& patch, const RowHypothesis& row, SegmentScratch& s) {
+    binarise(patch, row.binarisation, s, s.binary);
+    double fill = 0;
+    for (const cv::Rect& c : row.boxes) fill += cv::countNonZero(s.binary(c)) / static_cast<double>(std::max(1, c.area()));
+    return fill / static_cast<double>(std::max<size_t>(1, row.boxes.size()));
+}
+
+}  // namespace
+
+size_t plausible_hypothesis(const cv::Mat& patch, const std::vector<RowHypothesis>& hypotheses, SegmentScratch& s) {
+    // The first row of each polarity (they come most boxes first). A plate cut with the wrong polarity
+    // takes its ground for ink: the gaps between characters make boxes that their "ink" nearly fills,
+    // where a character fills about half of its box. So the polarity whose row is less filled wins,
+    // unless it has far fewer boxes (a few blobs of a frame or bumper).
+    const size_t none = hypotheses.size();
+    size_t first[2] = {none, none};
+    for (size_t h = 0; h < hypotheses.size(); h++) {
+        size_t& slot = first[hypotheses[h].binarisation.dark_on_light ? 1 : 0];
+        if (slot == none) slot = h;
+    }
+    if (first[0] == none || first[1] == none) return 0;
+    const size_t a = std::min(first[0], first[1]), b = std::max(first[0], first[1]);  // a has the most boxes
+    const bool enough = static_cast<double>(hypotheses[b].boxes.size()) >= 0.6 * static_cast<double>(hypotheses[a].boxes.size());
+    return enough && ink_fill(patch, hypotheses[b], s) < ink_fill(patch, hypotheses[a], s) ? b : a;
+}
+
 bool best_hypothesis(const std::vector<RowHypothesis>& hypotheses, RowHypothesis& best) {
     if (hypotheses.empty()) return false;
     best = hypotheses.front();

@@ -46,6 +46,11 @@ void binarise(const cv::Mat& patch, const Binarisation& how, SegmentScratch& s, 
 void segment_hypotheses(const cv::Mat& patch, SegmentScratch& s, std::vector<RowHypothesis>& out, int min_chars = 2,
                         int methods = kBinarisationMethods, int polarity = -1);
 
+// Without a classifier to judge the cuts: the first row (they come most boxes first) whose ink fills its
+// boxes the way characters do, else the least filled one. Tells the polarity of a plate whose gaps
+// between characters make more boxes than its characters do (the ground taken for ink). Uses s.binary.
+size_t plausible_hypothesis(const cv::Mat& patch, const std::vector<RowHypothesis>& hypotheses, SegmentScratch& s);
+
 // The row with the most characters (then the most contrast): the finder's verification. False if none.
 bool best_hypothesis(const std::vector<RowHypothesis>& hypotheses, RowHypothesis& best);
 

@@ -10,8 +10,6 @@
 #include <vector>
 
 #include <opencv2/imgproc.hpp>
-#include <opencv2/imgcodecs.hpp>
-#include <cstdlib>
 
 #include "bridge_common.hpp"
 #include "char_classifier.hpp"
@@ -124,25 +122,6 @@ bool read_pass(ea_reader& r, const cv::Mat& image, const cv::RotatedRect& plate,
     describe_cuts(r);
     r.classifier.predict(r.feature_rows, r.probs);
     choice = choose_cut(r);
-    if (const char* dbg = getenv("EA_DEBUG_DIR")) {
-        static int counter = 0;
-        for (size_t c = 0, first = 0; c < r.cuts.size(); first += r.cuts[c].boxes.size(), c++) {
-            cv::Mat vis;
-            cv::cvtColor(r.patch, vis, cv::COLOR_GRAY2BGR);
-            const RowHypothesis& cut = r.cuts[c];
-            float sc = cut_score(r.probs, static_cast<int>(first), static_cast<int>(cut.boxes.size()));
-            for (size_t i = 0; i < cut.boxes.size(); i++) {
-                const float* p = r.probs.ptr<float>(static_cast<int>(first + i));
-                int b = best_class(p, false);
-                cv::rectangle(vis, cut.boxes[i], b == kNoiseClass ? cv::Scalar(0, 0, 255) : cv::Scalar(0, 200, 0), 1);
-                cv::putText(vis, std::string(1, class_char(b)), cv::Point(cut.boxes[i].x, 10), cv::FONT_HERSHEY_PLAIN, 0.8, cv::Scalar(255, 0, 0));
-            }
-            char name[256];
-            snprintf(name, sizeof name, "/%03d_cut%zu_m%d%c_%.2f%s.png", counter, c, cut.binarisation.method, cut.binarisation.dark_on_light ? 'd' : 'l', sc, static_cast<int>(c) == choice.cut ? "_chosen" : "");
-            cv::imwrite(std::string(dbg) + name, vis);
-        }
-        counter++;
-    }
     return choice.cut >= 0 && choice.score > 0;
 }
 

@@ -32,7 +32,7 @@ EA_API int ea_plate_prepare(ea_finder* finder, const uint8_t* gray, int32_t widt
             patch.setTo(255);
             return 0;
         }
-        const ea::RowHypothesis& row = f.hypotheses.front();
+        const ea::RowHypothesis& row = f.hypotheses[ea::plausible_hypothesis(patch, f.hypotheses, f.segment_scratch)];
         cv::Mat& binary = f.segment_scratch.binary;
         ea::binarise(patch, row.binarisation, f.segment_scratch, binary);
         // Redraw the patch as clean black characters on white: only the ink inside the character boxes.

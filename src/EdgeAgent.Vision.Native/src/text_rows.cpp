@@ -4,10 +4,6 @@
 #include <cmath>
 
 #include <opencv2/imgproc.hpp>
-#include <opencv2/imgcodecs.hpp>
-#include <cstdlib>
-#include <string>
-#include <cstdio>
 
 #include "plate_geometry.hpp"
 
@@ -156,7 +152,6 @@ void link_rows(const cv::Mat& small, int min_chars, TextRowScratch& s, std::vect
         const float tan_a = std::tan(angle * static_cast<float>(CV_PI) / 180.0f);
         const float cx = (x0 + x1) / 2.0f;
         const float cy = line[3] + (cx - line[2]) * tan_a;
-        if (getenv("EA_VERBOSE")) { fprintf(stderr, "      row n=%zu x0=%.0f x1=%.0f cy=%.0f h=%.0f angle=%.1f :", s.chain.size(), x0, x1, cy, h, angle); for (int k : s.chain) fprintf(stderr, " (%d,%d %dx%d)", b[k].x, b[k].y, b[k].width, b[k].height); fprintf(stderr, "\n"); }
         out.push_back(cv::RotatedRect(cv::Point2f(cx, cy), cv::Size2f((x1 - x0) / cos_a, h), angle));
     }
 }
