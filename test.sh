@@ -4,4 +4,13 @@
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")"
 ./install.sh --deps
-dotnet test EdgeAgent.sln -c Release --nologo "$@"
+# The fault-injection tests append their measured figures here; print them after the run, pass or fail.
+FIGURES=/tmp/edgeagent-fault-figures.txt
+rm -f "$FIGURES"
+status=0
+dotnet test EdgeAgent.sln -c Release --nologo "$@" || status=$?
+if [ -s "$FIGURES" ]; then
+  echo "Fault-injection figures (tests/EdgeAgent.FaultTests):"
+  sed 's/^/  /' "$FIGURES"
+fi
+exit $status
