@@ -53,7 +53,10 @@ public class BackendSampleTests
                     TimeSpan.FromMinutes(3), workingDirectory: dir.Path);
                 Assert.True(run.ExitCode == 0, run.ToString());
             }
-            reads = [.. capture.Messages.Where(m => m.Topic.EndsWith("/read", StringComparison.Ordinal))];
+            // Each agent's "stopped" status follows its last read: once both are in, the capture holds every read.
+            var all = await capture.WaitForAsync(ms => new[] { "north", "south" }.All(c => ms.Any(m =>
+                m.Topic == $"anpr/v1/pole-17/{c}/status" && m.Text.Contains("\"stopped\"", StringComparison.Ordinal))), TimeSpan.FromSeconds(30));
+            reads = [.. all.Where(m => m.Topic.EndsWith("/read", StringComparison.Ordinal))];
             Assert.NotEmpty(reads);
 
             // A retry after a lost PUBACK: the same read again. Then a read that breaks the contract, and noise.
@@ -78,13 +81,12 @@ public class BackendSampleTests
         foreach (string camera in new[] { "north", "south" })
         {
             JsonElement unit = units.GetProperty("pole-17/" + camera);
-            int sent = reads.Where(m => m.Topic == $"anpr/v1/pole-17/{camera}/read").Select(m => ReplayFixture.Field(m, "id")).Distinct().Count();
-            Assert.True(sent > 0);
-            Assert.Equal(sent, unit.GetProperty("reads").GetInt32());
-            // A read published late (a busy machine) is marked historical by the agent; the sample counts what it was sent.
-            int historical = reads.Where(m => m.Topic == $"anpr/v1/pole-17/{camera}/read" && string.Equals(ReplayFixture.Field(m, "historical"), "true", StringComparison.OrdinalIgnoreCase))
-                .Select(m => ReplayFixture.Field(m, "id")).Distinct().Count();
-            Assert.Equal(historical, unit.GetProperty("historical").GetInt32());
+            var firstOfEach = FirstOfEachId(reads.Where(m => m.Topic == $"anpr/v1/pole-17/{camera}/read")).ToList();
+            Assert.NotEmpty(firstOfEach);
+            Assert.Equal(firstOfEach.Count, unit.GetProperty("reads").GetInt32());
+            // Historical depends on the load (a replay slower than real time has reads older than 10 s when sent):
+            // the sample must count what the agent actually flagged.
+            Assert.Equal(firstOfEach.Count(m => ReplayFixture.Field(m, "historical") == "True"), unit.GetProperty("historical").GetInt32());
             Assert.Equal(camera == "north" ? 1 : 0, unit.GetProperty("duplicates").GetInt32());
             Assert.Equal(1, unit.GetProperty("invalid").GetInt32());
             Assert.Equal("offline (stopped)", unit.GetProperty("state").GetString());
@@ -96,7 +98,16 @@ public class BackendSampleTests
         Assert.Contains("/id: PatternMismatch", log, StringComparison.Ordinal);
         Assert.Contains("plate_text", log, StringComparison.Ordinal);      // named as a field the contract does not have
         Assert.Matches(@"unit\s+reads\s+historical\s+duplicates\s+invalid\s+status\s+last health", log);
-        Assert.Matches(@"pole-17/north\s+\d+\s+\d+\s+1\s+1\s+offline \(stopped\)\s+[\d.]+ fps, camera \w+", log);
+        JsonElement north = units.GetProperty("pole-17/north");
+        Assert.Matches($@"pole-17/north\s+{north.GetProperty("reads").GetInt32()}\s+{north.GetProperty("historical").GetInt32()}\s+1\s+1\s+" +
+                       @"offline \(stopped\)\s+[\d.]+ fps, camera \w+", log);
+    }
+
+    /// <summary>The backend's view: a read counts once, as it first arrived (QoS 1 may deliver it again).</summary>
+    private static IEnumerable<CapturedMessage> FirstOfEachId(IEnumerable<CapturedMessage> reads)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        return reads.Where(m => seen.Add(ReplayFixture.Field(m, "id")));
     }
 
     private static string Text(StringBuilder output)
