@@ -4,8 +4,9 @@
 # agent's resident memory, threads and open file descriptors from /proc every INTERVAL seconds and prints
 # them, then the growth from the end of the warm-up (the first WARMUP seconds) to the end.
 #
-#   tools/soak.sh [--duration S] [--interval S] [--warmup S] [--video FILE] [--profile NAME|FILE] [--out DIR]
+#   tools/soak.sh [--duration S] [--interval S] [--warmup S] [--video FILE] [--profile NAME|FILE] [--out DIR] [-- AGENT SETTINGS]
 #
+# Settings after `--` go to the agent as they are (e.g. `-- --Evidence:Enabled=false` to tell its share of the memory).
 # Needs the Release build of src/EdgeAgent (dotnet build src/EdgeAgent -c Release) and mosquitto.
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
@@ -19,7 +20,8 @@ while [ $# -gt 0 ]; do
     --video) VIDEO=$2; shift 2 ;;
     --profile) PROFILE=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
-    -h|--help) sed -n 2,10p "$0"; exit 0 ;;
+    --) shift; break ;;
+    -h|--help) sed -n 2,12p "$0"; exit 0 ;;
     *) echo "soak: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -55,7 +57,7 @@ SUB=$!
 dotnet "$AGENT" keys init --key "$OUT/unit.key" > /dev/null
 dotnet "$AGENT" run --Camera:Source="$(readlink -f "$VIDEO")" --Camera:Profile="$PROFILE" \
   --Mqtt:Host=127.0.0.1 --Mqtt:Port="$PORT" --Storage:Path="$OUT/outbox.db" --Privacy:KeyFile="$OUT/unit.key" \
-  --Health:IntervalSeconds=10 > "$OUT/agent.log" 2>&1 &
+  --Health:IntervalSeconds=10 "$@" > "$OUT/agent.log" 2>&1 &
 AGENT_PID=$!
 
 echo "soak: agent pid $AGENT_PID, broker pid $BROKER on 127.0.0.1:$PORT, $DURATION s, files in $OUT"

@@ -15,9 +15,9 @@ public sealed class BrokerOutageTests(ITestOutputHelper output) : IDisposable
     public void Dispose() => _rig.Dispose();
 
     [Fact]
-    public async Task Replay200Passes_BrokerKilledFor35Seconds_EveryReadArrivesBacklogDrainsOldestFirstAtTheBoundedRate()
+    public async Task Replay_BrokerKilledMidway_EveryReadArrivesBacklogDrainsOldestFirstAtTheBoundedRate()
     {
-        string video = await FaultVideos.TwoHundredPassesAsync();
+        string video = await FaultVideos.ReplayAsync();
         await using var broker = await MosquittoBroker.StartAsync();
         var before = await MqttCapture.StartAsync(broker, "anpr/v1/#");
         using var agent = AgentHandle.Start(
@@ -26,12 +26,12 @@ public sealed class BrokerOutageTests(ITestOutputHelper output) : IDisposable
             _rig.Folder);
 
         // The outage starts once reads flow, so it falls in the middle of the replay.
-        await before.WaitForAsync(all => FaultRig.Reads(all).Count() >= 15, TimeSpan.FromMinutes(5));
+        await before.WaitForAsync(all => FaultRig.Reads(all).Count() >= FaultScale.ReadsBeforeOutage, TimeSpan.FromMinutes(5));
         broker.Kill();
         DateTimeOffset killedAt = DateTimeOffset.UtcNow;
         var committedBeforeKill = Committed(agent.Output);
         await before.DisposeAsync();
-        await Task.Delay(TimeSpan.FromSeconds(35));
+        await Task.Delay(FaultScale.Outage);
         Assert.False(agent.HasExited, "the agent must ride out the outage:\n" + agent.Output);
         var committedBeforeRestart = Committed(agent.Output);
         await broker.RestartAsync();
@@ -58,11 +58,11 @@ public sealed class BrokerOutageTests(ITestOutputHelper output) : IDisposable
         double drainSeconds = backlog.Count > 1 ? (backlog[^1].ReceivedAt - backlog[0].ReceivedAt).TotalSeconds : 0;
         double drainRate = drainSeconds > 0 ? (backlog.Count - 1) / drainSeconds : 0;
 
-        _rig.Figure($"broker outage: {rows.Count} reads committed from the 200-pass replay, {receivedIds.Count} distinct delivered, {missing.Count} missing, " +
+        _rig.Figure($"broker outage [{FaultScale.Name}]: {rows.Count} reads committed from the {FaultScale.Passes}-pass replay, {receivedIds.Count} distinct delivered, {missing.Count} missing, " +
                     $"{duplicates} duplicate deliveries (same id), outage {(restartedAt - killedAt).TotalSeconds:0.0} s with {outageRows.Count} reads committed during it, " +
                     $"backlog {backlog.Count} historical reads drained in {drainSeconds:0.0} s ({drainRate:0.0}/s, limit {DrainRate}/s), agent run {agent.Elapsed.TotalSeconds:0} s");
 
-        Assert.True(rows.Count >= 150, $"the 200-pass replay committed only {rows.Count} reads");
+        Assert.True(rows.Count >= FaultScale.Passes * 3 / 4, $"the {FaultScale.Passes}-pass replay committed only {rows.Count} reads");
         Assert.Empty(missing);
         Assert.All(rows, r => Assert.NotNull(r.DeliveredAt));
         Assert.NotEmpty(outageRows);

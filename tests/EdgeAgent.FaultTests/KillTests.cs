@@ -7,15 +7,14 @@ namespace EdgeAgent.FaultTests;
 [Trait("Category", "Integration")]
 public sealed class KillTests(ITestOutputHelper output) : IDisposable
 {
-    private const int Kills = 10;
     private readonly FaultRig _rig = new(output);
 
     public void Dispose() => _rig.Dispose();
 
     [Fact]
-    public async Task Replay_Sigkilled10TimesAtRandomMoments_EveryCommittedReadDeliveredAndTheDatabaseIsSound()
+    public async Task Replay_SigkilledAtRandomMoments_EveryCommittedReadDeliveredAndTheDatabaseIsSound()
     {
-        string video = await FaultVideos.TwoHundredPassesAsync();
+        string video = await FaultVideos.ReplayAsync();
         string clip = await FaultVideos.FourPassesAsync();
         await using var broker = await MosquittoBroker.StartAsync();
         await using var capture = await MqttCapture.StartAsync(broker, "anpr/v1/#");
@@ -23,7 +22,7 @@ public sealed class KillTests(ITestOutputHelper output) : IDisposable
         var moments = new List<double>();
         int committedBefore = 0;
 
-        for (int i = 0; i < Kills; i++)
+        for (int i = 0; i < FaultScale.Kills; i++)
         {
             using var agent = AgentHandle.Start(["replay", video, .. _rig.Settings(broker)], _rig.Folder);
             // Up and reading first (the source open line), then a random moment within the next 1-9 s: mid-frame,
@@ -47,7 +46,7 @@ public sealed class KillTests(ITestOutputHelper output) : IDisposable
         var receivedIds = received.Select(FaultRig.Id).ToHashSet();
         var missing = rows.Where(r => !receivedIds.Contains(r.Id)).ToList();
         string integrity = OutboxFile.IntegrityCheck(_rig.OutboxPath);
-        _rig.Figure($"SIGKILL x{Kills} at {string.Join(", ", moments.Select(m => m + " s"))} into each run: {committedBefore} reads committed across the killed runs, " +
+        _rig.Figure($"SIGKILL x{FaultScale.Kills} [{FaultScale.Name}] during a {FaultScale.Passes}-pass replay, at {string.Join(", ", moments.Select(m => m + " s"))} into each run: {committedBefore} reads committed across the killed runs, " +
                     $"{rows.Count} in all, {receivedIds.Count} distinct delivered, {missing.Count} missing, {received.Count - receivedIds.Count} duplicate deliveries (same id), " +
                     $"integrity_check: {integrity}");
 
