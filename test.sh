@@ -5,12 +5,12 @@ set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")"
 ./install.sh --deps
 # The fault-injection tests append their measured figures here; print them after the run, pass or fail.
-FIGURES=/tmp/edgeagent-fault-figures.txt
-rm -f "$FIGURES"
+FIGURES=$(mktemp /tmp/edgeagent-fault-figures-XXXXXX)
+export EDGEAGENT_FAULT_FIGURES=$FIGURES
 status=0
 dotnet test EdgeAgent.sln -c Release --nologo "$@" || status=$?
 if [ -s "$FIGURES" ]; then
-  echo "Fault-injection figures (tests/EdgeAgent.FaultTests):"
+  echo "Fault-injection figures (tests/EdgeAgent.FaultTests, kept in $FIGURES):"
   sed 's/^/  /' "$FIGURES"
 fi
 exit $status

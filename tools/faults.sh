@@ -23,10 +23,11 @@ done
 if [ "$BUILD" = 1 ]; then
   dotnet build tests/EdgeAgent.FaultTests -c Release --nologo -v quiet
 fi
-FIGURES=/tmp/edgeagent-fault-figures.txt
+FIGURES=${EDGEAGENT_FAULT_FIGURES:-/tmp/edgeagent-fault-figures-full.txt}
 rm -f "$FIGURES"
+export EDGEAGENT_FAULT_FIGURES=$FIGURES
 status=0
 EDGEAGENT_FAULTS=full dotnet test tests/EdgeAgent.FaultTests -c Release --no-build --nologo ${FILTER:+--filter "$FILTER"} || status=$?
-echo "Fault-injection figures (full size):"
+echo "Fault-injection figures (full size, kept in $FIGURES):"
 if [ -s "$FIGURES" ]; then sed 's/^/  /' "$FIGURES"; else echo "  (none: no test got as far as its figure)"; fi
 exit $status

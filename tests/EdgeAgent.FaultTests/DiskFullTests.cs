@@ -27,11 +27,17 @@ public sealed class DiskFullTests(ITestOutputHelper output) : IDisposable
 
         // A backlog from a long outage: unsent reads filling about half the little disk.
         int prefilled = 0;
+        var backlogIds = new HashSet<string>(StringComparer.Ordinal);
         using (var outbox = new SqliteOutbox(outboxPath))
         {
             try
             {
-                while (outbox.LiveBytes() < 1_500_000) outbox.Append(Read(++prefilled));
+                while (outbox.LiveBytes() < 1_500_000)
+                {
+                    PlateReadEvent read = Read(++prefilled);
+                    backlogIds.Add(read.Id);
+                    outbox.Append(read);
+                }
             }
             catch (Microsoft.Data.Sqlite.SqliteException e)
             {
@@ -71,9 +77,19 @@ public sealed class DiskFullTests(ITestOutputHelper output) : IDisposable
         long firstKept = rows.Where(r => r.Seq <= prefilled).Select(r => r.Seq).DefaultIfEmpty(prefilled + 1).Min();
         string integrity = OutboxFile.IntegrityCheck(outboxPath);
         var evictionLines = agent.Output.Split('\n').Where(l => l.Contains("[3101]", StringComparison.Ordinal)).ToList();
+        // The reads the agent itself accepted in this run (after the backlog): each still in the outbox, or
+        // delivered (a delivered read may be purged by a later eviction); none given up.
+        var agentRows = rows.Where(r => r.Seq > prefilled).ToList();
+        var rowIds = rows.Select(r => r.Id).ToHashSet();
+        int deliveredThenPurged = FaultRig.Reads(capture.Messages).Select(FaultRig.Id).Distinct()
+            .Count(id => !backlogIds.Contains(id) && !rowIds.Contains(id));
+        long accepted = agentRows.Count == 0 ? 0 : agentRows[^1].Seq - prefilled;
+        long newestGivenUp = evictionLines.Select(l => System.Text.RegularExpressions.Regex.Match(l, @"unsent read\(s\) given up \(#\d+\.\.#(\d+)"))
+            .Where(m => m.Success).Select(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).DefaultIfEmpty(0).Max();
         _rig.Figure($"disk full: 4 MB tmpfs, {prefilled} unsent reads prefilled, filler took {filler / 1024} KB; {evictionLines.Count} eviction(s), " +
                     $"health's last count {Evicted(last)} unsent read(s) evicted (oldest first: the first kept is #{firstKept}), {Recorded(last)} new read(s) " +
-                    $"accepted after, agent exit {exit}, integrity_check: {integrity}, {audited.Count} outbox.evicted audit entries (audit verify exit {verify.ExitCode}); " +
+                    $"accepted after ({accepted} by the outbox's count: {agentRows.Count(r => r.DeliveredAt is not null)} delivered and kept, {agentRows.Count(r => r.DeliveredAt is null)} still queued, " +
+                    $"{deliveredThenPurged} delivered then purged, newest read given up #{newestGivenUp}), agent exit {exit}, integrity_check: {integrity}, {audited.Count} outbox.evicted audit entries (audit verify exit {verify.ExitCode}); " +
                     $"first: {evictionLines.FirstOrDefault()?.Trim()}");
 
         Assert.Equal(0, exit);
@@ -81,6 +97,10 @@ public sealed class DiskFullTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(evictionLines.Count, audited.Count);   // every eviction logged is audited
         Assert.True(verify.ExitCode == 0, verify.ToString());
         Assert.True(Evicted(last) > 0);
+        // No read the agent accepted was lost: only the older backlog was given up, and every read of this run is accounted for.
+        Assert.True(accepted > 0 && accepted >= Recorded(last), $"{accepted} reads in the outbox after the backlog, health counted {Recorded(last)}");
+        Assert.True(newestGivenUp <= prefilled, $"read #{newestGivenUp}, accepted in this run, was given up");
+        Assert.Equal(accepted, agentRows.Count + deliveredThenPurged);
         // Oldest first: what is left of the backlog is a suffix of it.
         var keptBacklog = rows.Where(r => r.Seq <= prefilled).Select(r => r.Seq).ToList();
         Assert.Equal(Enumerable.Range((int)firstKept, prefilled - (int)firstKept + 1).Select(i => (long)i), keptBacklog);

@@ -34,11 +34,17 @@ public sealed class FaultRig : IDisposable
         "--Health:IntervalSeconds=2",
     ];
 
-    /// <summary>A figure for the test output and the closing note (shown with `dotnet test --logger "console;verbosity=detailed"`).</summary>
+    /// <summary>
+    /// A figure for the test output and the closing note (shown with `dotnet test --logger "console;verbosity=detailed"`),
+    /// also appended to $EDGEAGENT_FAULT_FIGURES (default /tmp/edgeagent-fault-figures.txt).
+    /// </summary>
     public void Figure(string text)
     {
         _output.WriteLine("FIGURE " + text);
-        File.AppendAllText(Path.Combine(Path.GetTempPath(), "edgeagent-fault-figures.txt"), $"{DateTime.UtcNow:O} {text}\n");
+        // test.sh and tools/faults.sh each name their own file, so runs side by side on one machine keep theirs apart.
+        string file = Environment.GetEnvironmentVariable("EDGEAGENT_FAULT_FIGURES") is { Length: > 0 } named
+            ? named : Path.Combine(Path.GetTempPath(), "edgeagent-fault-figures.txt");
+        File.AppendAllText(file, $"{DateTime.UtcNow:O} {text}\n");
     }
 
     public static IEnumerable<CapturedMessage> Reads(IEnumerable<CapturedMessage> messages) =>

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 
 using EdgeAgent.Core.Pipeline;
 using EdgeAgent.Core.Ports;
+using EdgeAgent.Platform;
 using EdgeAgent.Settings;
 using EdgeAgent.Vision;
 
@@ -82,6 +83,7 @@ public sealed partial class CameraService(
                 await RunOnceAsync(camera, stoppingToken).ConfigureAwait(false);
                 states.RunEnded(camera.Id, run.Finite ? CameraState.Ended : CameraState.Opening, null);
                 if (run.Finite) return true;
+                NativeHeap.Trim();   // the old source and pipeline are gone: give their pages back before the reopen
                 attempt = 0;  // a live stream that ended cleanly: reopen at once
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -98,6 +100,7 @@ public sealed partial class CameraService(
                     lifetime.Stop(ExitCodes.SourceFailed);
                     return false;
                 }
+                NativeHeap.Trim();
                 TimeSpan delay = Backoff(++attempt);
                 Log.Reopening(logger, SourceNames.Redact(uri), delay.TotalSeconds);
                 await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
