@@ -83,7 +83,7 @@ public sealed partial class CameraService(
                 await RunOnceAsync(camera, stoppingToken).ConfigureAwait(false);
                 states.RunEnded(camera.Id, run.Finite ? CameraState.Ended : CameraState.Opening, null);
                 if (run.Finite) return true;
-                NativeHeap.Trim();   // the old source and pipeline are gone: give their pages back before the reopen
+                ReleaseLastRun(camera.Id);
                 attempt = 0;  // a live stream that ended cleanly: reopen at once
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -100,7 +100,7 @@ public sealed partial class CameraService(
                     lifetime.Stop(ExitCodes.SourceFailed);
                     return false;
                 }
-                NativeHeap.Trim();
+                ReleaseLastRun(camera.Id);
                 TimeSpan delay = Backoff(++attempt);
                 Log.Reopening(logger, SourceNames.Redact(uri), delay.TotalSeconds);
                 await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
@@ -156,6 +156,17 @@ public sealed partial class CameraService(
             }
         }
         lifetime.Stop(ExitCodes.Ok);
+    }
+
+    // A reopen builds a new source and pipeline. The old frame buffers sit in the pinned heap, which only a full
+    // collection frees, and the C heap keeps the native libraries' freed buffers: without this the soak's RSS
+    // grew 60-70 MB at every reopen of a 1080p file. A reopen is rare, so a full collection here costs nothing.
+    private void ReleaseLastRun(string cameraId)
+    {
+        _runners.TryRemove(cameraId, out _);   // the finished runner holds the old pipeline and frame ring
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        NativeHeap.Trim();
     }
 
     private static TimeSpan Backoff(int attempt) =>
