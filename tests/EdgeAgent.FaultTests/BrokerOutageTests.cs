@@ -62,16 +62,18 @@ public sealed class BrokerOutageTests(ITestOutputHelper output) : IDisposable
         double drainSeconds = backlog.Count > 1 ? (backlog[^1].ReceivedAt - backlog[0].ReceivedAt).TotalSeconds : 0;
         double drainRate = drainSeconds > 0 ? (backlog.Count - 1) / drainSeconds : 0;
 
+        var historicalIds = backlog.Select(FaultRig.Id).ToHashSet();
+        int heldBackArrived = outageRows.Count(r => historicalIds.Contains(r.Id));
+
         _rig.Figure($"broker outage [{FaultScale.Name}]: {rows.Count} reads committed from the {FaultScale.Passes}-pass replay, {receivedIds.Count} distinct delivered, {missing.Count} missing, " +
                     $"{duplicates} duplicate deliveries (same id), outage {(restartedAt - killedAt).TotalSeconds:0.0} s with about {committedDuringOutage} reads committed during it " +
-                    $"and {outageRows.Count} held back by it, all sent again after the restart as historical: backlog {backlog.Count} historical reads drained in {drainSeconds:0.0} s " +
+                    $"and {outageRows.Count} held back by it ({heldBackArrived} of them sent after the restart as historical): backlog {backlog.Count} historical reads drained in {drainSeconds:0.0} s " +
                     $"({drainRate:0.0}/s overall: a burst of 20, then at most {DrainRate}/s), agent run {agent.Elapsed.TotalSeconds:0} s");
 
         Assert.True(rows.Count >= FaultScale.Passes * 3 / 4, $"the {FaultScale.Passes}-pass replay committed only {rows.Count} reads");
         Assert.Empty(missing);
         Assert.All(rows, r => Assert.NotNull(r.DeliveredAt));
         Assert.NotEmpty(outageRows);
-        var historicalIds = backlog.Select(FaultRig.Id).ToHashSet();
         Assert.All(outageRows, r => Assert.Contains(r.Id, historicalIds));
         Assert.Equal(backlogSeqs.Order(), backlogSeqs.Distinct());   // oldest first, each once
         // The token bucket lets a burst of up to 20 through at once, then DrainRate per second.
