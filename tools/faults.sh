@@ -6,7 +6,7 @@
 #
 #   tools/faults.sh [--filter EXPR] [--no-build]      e.g. --filter "FullyQualifiedName~BrokerOutage|FullyQualifiedName~Kill"
 #
-# Needs root (the tmpfs mount), mosquitto, openssl and ffmpeg (./install.sh --deps). About 8 minutes here,
+# Needs root (the tmpfs mount), mosquitto, openssl and ffmpeg (./install.sh --deps). About 11 minutes on the busy development machine,
 # plus about 40 s once per machine to render the 200-pass video (cached under /tmp/edgeagent-fault-videos-v1).
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
