@@ -171,12 +171,14 @@ public sealed class CameraRunner
         // A pass that ends is born as an object even when the tracker then drops it as a phantom.
         long ended = _pipeline.Counters.Passes + _pipeline.PhantomsDropped;
         long cpu = meter.ThreadCpuNow();
+        int collections = GC.CollectionCount(0);
         long allocated = GC.GetAllocatedBytesForCurrentThread();
         long started = Stopwatch.GetTimestamp();
         _pipeline.Process(frame, _sink);
         long elapsed = Stopwatch.GetTimestamp() - started;
         long bytes = GC.GetAllocatedBytesForCurrentThread() - allocated;
-        meter.FrameDone(frame.Index, elapsed, bytes, _pipeline.Counters.Passes + _pipeline.PhantomsDropped != ended, meter.ThreadCpuNow() - cpu);
+        meter.FrameDone(frame.Index, elapsed, bytes, _pipeline.Counters.Passes + _pipeline.PhantomsDropped != ended, meter.ThreadCpuNow() - cpu,
+            GC.CollectionCount(0) - collections);
     }
 
     private void WaitUntil(long startTicks, double streamMs, CancellationToken cancellation)

@@ -104,7 +104,7 @@ public sealed class LoopMeter
     private long _allocated;
     private long _allocatingFrames;
     private long _cpuNanoseconds;
-    private readonly List<(long, long)> _offenders = new(capacity: 16);
+    private readonly List<(long, long, int)> _offenders = new(capacity: 16);
 
     internal LoopMeter(FrameLoopMeter meter, FramePipeline pipeline)
     {
@@ -126,8 +126,11 @@ public sealed class LoopMeter
     /// <summary>The processing thread's CPU clock now (0 without one): take it before a frame, give the difference to <see cref="FrameDone"/>.</summary>
     public long ThreadCpuNow() => _meter.ThreadCpuNanoseconds?.Invoke() ?? 0;
 
-    /// <summary>The first few frames that allocated without ending a pass (frame index, bytes), to find the culprit.</summary>
-    public IReadOnlyList<(long Frame, long Bytes)> AllocatingFrames
+    /// <summary>
+    /// The first few frames that allocated without ending a pass (frame index, bytes, garbage collections that
+    /// ran while it was processed), to find the culprit.
+    /// </summary>
+    public IReadOnlyList<(long Frame, long Bytes, int Collections)> AllocatingFrames
     {
         get
         {
@@ -135,7 +138,7 @@ public sealed class LoopMeter
         }
     }
 
-    public void FrameDone(long frameIndex, long processingTicks, long allocatedBytes, bool passEnded, long cpuNanoseconds = 0)
+    public void FrameDone(long frameIndex, long processingTicks, long allocatedBytes, bool passEnded, long cpuNanoseconds = 0, int collections = 0)
     {
         Interlocked.Add(ref _allocated, allocatedBytes);
         Interlocked.Add(ref _cpuNanoseconds, cpuNanoseconds);
@@ -143,7 +146,7 @@ public sealed class LoopMeter
         {
             Interlocked.Increment(ref _allocatingFrames);
             lock (_offenders)
-                if (_offenders.Count < _offenders.Capacity) _offenders.Add((frameIndex, allocatedBytes));
+                if (_offenders.Count < _offenders.Capacity) _offenders.Add((frameIndex, allocatedBytes, collections));
         }
         _meter.FrameDone(processingTicks);
     }

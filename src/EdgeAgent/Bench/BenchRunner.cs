@@ -117,8 +117,9 @@ public static class BenchRunner
             };
             result.WriteTable(CreateConsole());
             foreach (LoopMeter loop in meter.Loops)
-                foreach (var (frame, bytes) in loop.AllocatingFrames)
-                    Say($"{loop.Pipeline.CameraId} frame {frame} allocated {bytes} bytes without ending a pass");
+                foreach (var (frame, bytes, collections) in loop.AllocatingFrames)
+                    Say($"{loop.Pipeline.CameraId} frame {frame} allocated {bytes} bytes without ending a pass" +
+                        (collections > 0 ? $" ({collections} garbage collection(s) ran while it was processed)" : ""));
             if (options.Json is { } json)
             {
                 await using FileStream stream = File.Create(json.FullName);
