@@ -5,6 +5,7 @@ using EdgeAgent.Core.Plates;
 using EdgeAgent.Core.Ports;
 using EdgeAgent.Ocr;
 using EdgeAgent.Ocr.Grammar;
+using EdgeAgent.Ocr.Tesseract;
 using EdgeAgent.Vision;
 
 namespace EdgeAgent.Benchmarks;
@@ -38,30 +39,37 @@ public class FinderBenchmarks
     public int FindInEmptyRoad() => _finder.Find(_empty.GrayImage, _region, _candidates);
 }
 
-/// <summary>Reading the best candidate of a frame with a plate (preparation, OCR, grammar).</summary>
+/// <summary>
+/// Reading the best candidate of a frame with a plate (preparation, recognition, grammar), with each reader the
+/// agent can run: the plate-trained character classifier (the default) and Tesseract (Ocr:Engine=tesseract).
+/// </summary>
 [MemoryDiagnoser]
 public class OcrBenchmarks
 {
-    private TesseractPlateReader _reader = null!;
+    private PlateReaderSet _readers = null!;
     private Frame _frame = null!;
     private PlateCandidate _candidate;
     private PlateText _text;
+
+    [Params("classifier", "tesseract")]
+    public string Engine { get; set; } = "classifier";
 
     [GlobalSetup]
     public void Setup()
     {
         _frame = SampleFrames.Decode(SampleFrames.WithPlate);
-        using var finder = new OpenCvPlateFinder();
+        // Built as the agent builds its own (CameraPipelineFactory): a model path for the classifier, none for Tesseract.
+        _readers = PlateReaderSet.Create(GrammarScope.Auto, TesseractLibrary.DefaultDataPath,
+            Engine == "classifier" ? Hosting.AgentPaths.CharacterModel : null);
         var candidates = new PlateCandidate[8];
-        if (finder.Find(_frame.GrayImage, SampleFrames.Region, candidates) == 0)
+        if (_readers.Finder.Find(_frame.GrayImage, SampleFrames.Region, candidates) == 0)
             throw new InvalidOperationException($"no plate found in frame {SampleFrames.WithPlate} of the sample");
         _candidate = candidates[0];
-        _reader = new TesseractPlateReader(new PlateGrammar(GrammarScope.Auto));
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _reader.Dispose();
+    public void Cleanup() => _readers.Dispose();
 
     [Benchmark]
-    public bool ReadCandidate() => _reader.TryRead(_frame.GrayImage, _candidate, ref _text);
+    public bool ReadCandidate() => _readers.Reader.TryRead(_frame.GrayImage, _candidate, ref _text);
 }
