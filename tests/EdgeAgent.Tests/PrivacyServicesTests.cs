@@ -1,5 +1,6 @@
 using System.Globalization;
 
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 using EdgeAgent.Core.Configuration;
@@ -150,6 +151,53 @@ public sealed class PrivacyServicesTests : IDisposable
         Assert.Equal(0, store.Count);
         Assert.Equal(1, recorder.Dropped);
         Assert.Equal(0, recorder.RedactionFailures);
+    }
+
+    [Fact]
+    public async Task EvidenceRecorder_StopOutlastsTheHostsPatience_SummarySaysDroppedAndNothingIsStoredAfterIt()
+    {
+        using var store = new SqliteEvidenceStore(_dir.File("outbox.db"));
+        using var diskProbeAnswers = new ManualResetEventSlim();
+        using var workerInKeep = new ManualResetEventSlim();
+        // A free-space probe that hangs (a stuck disk) holds the worker inside one image, as a long redaction does.
+        var limits = new EvidenceLimits
+        {
+            MinFreeBytes = 1,
+            FreeBytes = () => { workerInKeep.Set(); diskProbeAnswers.Wait(); return long.MaxValue; },
+        };
+        var logger = new RecordingLogger<EvidenceRecorder>();
+        var recorder = new EvidenceRecorder(store, new AuditLogFile(_dir.File("audit.jsonl")), Profile, new RedactorOptions(), limits, logger);
+        Assert.True(recorder.TryEnqueue(Read(1, DateTimeOffset.UtcNow), Snapshot()));
+        await recorder.StartAsync(CancellationToken.None);
+        Assert.True(workerInKeep.Wait(TimeSpan.FromMinutes(2)));
+
+        using (var patience = new CancellationTokenSource(TimeSpan.FromMilliseconds(200)))
+            await recorder.StopAsync(patience.Token);   // the host's shutdown timeout runs out
+
+        Assert.Contains("Evidence: 0 kept, 1 dropped", logger.Text(), StringComparison.Ordinal);
+        diskProbeAnswers.Set();
+        await recorder.ExecuteTask!.WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.Equal(0, store.Count);   // the image finished after the summary is not kept behind its back
+        Assert.Equal(0, recorder.Stored);
+        Assert.Single(logger.Lines, l => l.StartsWith("Evidence: ", StringComparison.Ordinal));
+    }
+
+    private sealed class RecordingLogger<T> : ILogger<T>
+    {
+        private readonly List<string> _lines = [];
+
+        public IReadOnlyList<string> Lines { get { lock (_lines) return [.. _lines]; } }
+
+        public string Text() => string.Join('\n', Lines);
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (_lines) _lines.Add(formatter(state, exception));
+        }
     }
 
     [Fact]

@@ -36,6 +36,11 @@ public sealed partial class EvidenceRecorder : BackgroundService, IDrainable
     private readonly List<double> _redactionMs = [];
     private long _plateBytes, _overviewBytes;
     private int _plateMax, _overviewMax;
+    // Closed when the host stops waiting for the worker (its shutdown timeout): an image still in the redactor
+    // then is dropped rather than stored after the summary was given. Guards _stored and the figures.
+    private readonly Lock _closing = new();
+    private bool _closed;
+    private int _summaryLogged;
 
     public EvidenceRecorder(IEvidenceStore store, IAuditLog audit, HardwareProfile profile, RedactorOptions options, int queueLength,
         ILogger<EvidenceRecorder> logger)
@@ -148,6 +153,7 @@ public sealed partial class EvidenceRecorder : BackgroundService, IDrainable
             {
                 left.Snapshot.Dispose();
                 Interlocked.Increment(ref _dropped);   // stopped before its turn: counted with the others dropped
+                Interlocked.Decrement(ref _pending);
             }
             _redactor?.Dispose();
             LogSummary();
@@ -176,9 +182,13 @@ public sealed partial class EvidenceRecorder : BackgroundService, IDrainable
                 return;
             }
             string summary = $"{{\"plate\":{plate.Summary},\"overview\":{overview.Summary}}}";
-            _store.Store(new EvidenceRecord(readId, time, plateJpeg.Bytes, overviewJpeg.Bytes, summary));
-            Interlocked.Increment(ref _stored);
-            Measure(redactionMs, plateJpeg.Bytes.Length, overviewJpeg.Bytes.Length);
+            lock (_closing)
+            {
+                if (_closed) return;   // counted as dropped in the summary already given
+                _store.Store(new EvidenceRecord(readId, time, plateJpeg.Bytes, overviewJpeg.Bytes, summary));
+                Interlocked.Increment(ref _stored);
+                Measure(redactionMs, plateJpeg.Bytes.Length, overviewJpeg.Bytes.Length);
+            }
             KeepUnderCap();
             Log.Stored(_logger, readId, plateJpeg.Bytes.Length, overviewJpeg.Bytes.Length, overview.Faces + plate.Faces, overview.People + plate.People, redactionMs);
         }
@@ -216,9 +226,39 @@ public sealed partial class EvidenceRecorder : BackgroundService, IDrainable
         _overviewMax = Math.Max(_overviewMax, overviewBytes);
     }
 
-    private void LogSummary()
+    /// <summary>
+    /// The host waits for the worker only up to its shutdown timeout, and one redaction on a busy machine can take
+    /// longer. Then the stop closes the recorder and gives the summary itself, counting what was still in the
+    /// redactor or the queue as dropped: a stop always says what was kept.
+    /// </summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        Log.Summary(_logger, Stored, Dropped, RedactionFailures);
+        try
+        {
+            await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (ExecuteTask is { IsCompleted: false })
+            {
+                lock (_closing)
+                {
+                    _closed = true;
+                    LogSummary(unfinished: Interlocked.Read(ref _pending));
+                }
+            }
+        }
+    }
+
+    private void LogSummary(long unfinished = 0)
+    {
+        if (Interlocked.Exchange(ref _summaryLogged, 1) != 0) return;
+        lock (_closing) LogFigures(unfinished);
+    }
+
+    private void LogFigures(long unfinished)
+    {
+        Log.Summary(_logger, Stored, Dropped + unfinished, RedactionFailures);
         if (_redactionMs.Count == 0) return;
         _redactionMs.Sort();
         int n = _redactionMs.Count;
