@@ -52,8 +52,10 @@ public sealed record BenchResult
 
     public double ShareOfDecode => DecodeFps > 0 ? Fps / DecodeFps : 0;
 
+    // Printed from the values the JSON carries, so a figure never reads 11.7 in one and 11.75 (11.8) in the other.
     public string SummaryLine =>
-        string.Create(CultureInfo.InvariantCulture, $"fps={Fps:0.0} alloc_bytes_per_frame={AllocBytesPerFrame:0.#} decode_fps={DecodeFps:0.0}");
+        string.Create(CultureInfo.InvariantCulture,
+            $"fps={Math.Round(Fps, 2):0.0} alloc_bytes_per_frame={Math.Round(AllocBytesPerFrame, 1):0.#} decode_fps={Math.Round(DecodeFps, 2):0.0}");
 
     public void WriteTable(IAnsiConsole console)
     {
