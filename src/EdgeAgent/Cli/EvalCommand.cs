@@ -1,8 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 
-using Spectre.Console;
-
+using EdgeAgent.Cli.Output;
 using EdgeAgent.Core.Configuration;
 using EdgeAgent.Evaluation.Photos;
 using EdgeAgent.Hosting;
@@ -30,12 +29,12 @@ public static class EvalCommand
         {
             index, root, country, json,
         };
-        command.SetAction((parse, _) => Task.FromResult(Run(settingArgs, parse.GetValue(AgentCommands.ConfigOption), parse.GetValue(index)!,
-            parse.GetValue(root), parse.GetValue(country)!, parse.GetValue(json))));
+        command.SetAction((parse, _) => RunAsync(settingArgs, parse.GetValue(AgentCommands.ConfigOption), parse.GetValue(index)!,
+            parse.GetValue(root), parse.GetValue(country)!, parse.GetValue(json)));
         return command;
     }
 
-    private static int Run(string[] settingArgs, FileInfo? configFile, FileInfo index, DirectoryInfo? root, string country, FileInfo? json)
+    private static async Task<int> RunAsync(string[] settingArgs, FileInfo? configFile, FileInfo index, DirectoryInfo? root, string country, FileInfo? json)
     {
         IReadOnlyList<LabelledPhoto> photos;
         PlateReaderSet readers;
@@ -53,42 +52,48 @@ public static class EvalCommand
             return ExitCodes.BadConfiguration;
         }
 
-        PhotoReport report;
+        var output = CommandOutput.ForConsole();
         string engine = readers.Engine;
+        PhotoReport report;
         using (readers)
         {
             var evaluator = new PhotoEvaluator(readers.Finder, readers.Reader, StillImage.Load);
             string folder = root?.FullName ?? index.DirectoryName ?? ".";
-            var outcomes = new List<PhotoOutcome>(photos.Count);
-            foreach (LabelledPhoto photo in photos) outcomes.Add(evaluator.Evaluate(photo, folder));
-            report = new PhotoReport(outcomes);
+            // A progress bar on a terminal, a line every 10 % otherwise; one image at a time, as the live loop reads.
+            report = await output.ProgressAsync("eval", progress =>
+            {
+                ProgressItem images = progress.Add("images", photos.Count);
+                var outcomes = new List<PhotoOutcome>(photos.Count);
+                foreach (LabelledPhoto photo in photos)
+                {
+                    outcomes.Add(evaluator.Evaluate(photo, folder));
+                    images.Increment();
+                }
+                return Task.FromResult(new PhotoReport(outcomes));
+            }).ConfigureAwait(false);
         }
 
-        Console.WriteLine($"reader: {engine}");
-        Print(report);
+        output.Line($"reader: {engine}");
+        Print(output, report);
         if (json is not null)
         {
             using FileStream stream = File.Create(json.FullName);
             report.WriteJson(stream);
         }
-        Console.WriteLine(report.SummaryLine);
+        output.Line(report.SummaryLine);
         return ExitCodes.Ok;
     }
 
-    private static void Print(PhotoReport report)
+    private static void Print(CommandOutput output, PhotoReport report)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
-        var table = new Table().AddColumns("country", "images", "found", "exact", "char_accuracy", "ms_per_image (median)", "cpu ms (median)");
-        foreach (var (name, f) in report.ByCountry) table.AddRow(Row(name, f));
-        table.AddRow(Row("all", report.Overall));
-        console.Write(table);
+        output.Table("accuracy", ["country", "images", "found", "exact", "char_accuracy", "ms_per_image (median)", "cpu ms (median)"],
+            [.. report.ByCountry.Select(c => Row(c.Key, c.Value)), Row("all", report.Overall)]);
         foreach (PhotoOutcome failure in report.Failures)
-            console.WriteLine($"not read (counted as not found): {failure.Photo.File}: {failure.Error}");
-        // Plain lines (not the console's wrapping): scripts read them.
-        Console.WriteLine($"wrong characters (label>read, -missed, +extra): {report.Confusions.Summary(12)}");
+            output.Line($"not read (counted as not found): {failure.Photo.File}: {failure.Error}");
+        output.Line($"wrong characters (label>read, -missed, +extra): {report.Confusions.Summary(12)}");
     }
 
-    private static string[] Row(string name, AccuracyFigures f) =>
+    private static IReadOnlyList<string> Row(string name, AccuracyFigures f) =>
     [
         name, f.Images.ToString(CultureInfo.InvariantCulture), Percent(f.Found), Percent(f.Exact), Percent(f.CharAccuracy),
         f.MsPerImage.ToString("0.0", CultureInfo.InvariantCulture), f.CpuMsPerImage.ToString("0.0", CultureInfo.InvariantCulture),
