@@ -73,6 +73,7 @@ public sealed partial class CameraService(
     // One camera: reopened with backoff when live, played once when a file. True when a file played to its end.
     private async Task<bool> RunCameraAsync(CameraSourceSettings camera, CancellationToken stoppingToken)
     {
+        using var pipeline = new LazyPipeline(pipelines, camera.Id);
         string uri = camera.Source;
         int attempt = 0;
         while (!stoppingToken.IsCancellationRequested)
@@ -80,7 +81,7 @@ public sealed partial class CameraService(
             try
             {
                 states.Opening(camera.Id);
-                await RunOnceAsync(camera, stoppingToken).ConfigureAwait(false);
+                await RunOnceAsync(camera, pipeline, stoppingToken).ConfigureAwait(false);
                 states.RunEnded(camera.Id, run.Finite ? CameraState.Ended : CameraState.Opening, null);
                 if (run.Finite) return true;
                 ReleaseLastRun(camera.Id);
@@ -116,7 +117,7 @@ public sealed partial class CameraService(
         return false;
     }
 
-    private async Task RunOnceAsync(CameraSourceSettings camera, CancellationToken stoppingToken)
+    private async Task RunOnceAsync(CameraSourceSettings camera, LazyPipeline lazy, CancellationToken stoppingToken)
     {
         string uri = camera.Source;
         using VideoFrameSource source = VideoFrameSource.Open(uri);
@@ -127,18 +128,32 @@ public sealed partial class CameraService(
                 $"source {uri} delivers {info.Width}x{info.Height} but hardware profile '{profile.Name}' expects {profile.Width}x{profile.Height}: " +
                 "choose the matching profile with --Camera:Profile=<name> or fix the camera's stream settings");
         Log.SourceOpened(logger, SourceNames.Redact(uri), info.Width, info.Height, info.Fps, info.IsLive ? "live" : $"{info.FrameCount} frames");
-        var (pipeline, resources) = pipelines.Create(camera.Id);
-        using (resources)
-        {
-            var runner = new CameraRunner(source, pipeline, recorder, time, new CameraRunOptions { Realtime = run.Realtime, Meter = run.Meter });
-            _runners[camera.Id] = runner;
-            states.Streaming(camera.Id, runner, info.IsLive);
-            long started = time.GetTimestamp();
-            await runner.RunAsync(stoppingToken).ConfigureAwait(false);
-            TimeSpan elapsed = time.GetElapsedTime(started);
-            Log.SourceEnded(logger, SourceNames.Redact(uri), pipeline.FramesProcessed, elapsed.TotalSeconds,
-                pipeline.FramesProcessed / Math.Max(0.001, elapsed.TotalSeconds), runner.FramesDropped, recorder.Pending + recorder.Recorded);
-        }
+        FramePipeline pipeline = lazy.Pipeline;
+        long framesBefore = pipeline.FramesProcessed;
+        var runner = new CameraRunner(source, pipeline, recorder, time, new CameraRunOptions { Realtime = run.Realtime, Meter = run.Meter });
+        _runners[camera.Id] = runner;
+        states.Streaming(camera.Id, runner, info.IsLive);
+        long started = time.GetTimestamp();
+        await runner.RunAsync(stoppingToken).ConfigureAwait(false);
+        TimeSpan elapsed = time.GetElapsedTime(started);
+        long frames = pipeline.FramesProcessed - framesBefore;
+        Log.SourceEnded(logger, SourceNames.Redact(uri), frames, elapsed.TotalSeconds,
+            frames / Math.Max(0.001, elapsed.TotalSeconds), runner.FramesDropped, recorder.Pending + recorder.Recorded);
+    }
+
+    /// <summary>
+    /// A camera's pipeline, built at its first open and kept across reopens: the reader's model, the finder's
+    /// buffers and the evidence pool are the same for every run of the camera, and rebuilding them at each reopen
+    /// made a live camera's memory grow with every drop. A run ends with the tracker flushed, so nothing of one
+    /// run's vehicles carries into the next.
+    /// </summary>
+    private sealed class LazyPipeline(CameraPipelineFactory factory, string cameraId) : IDisposable
+    {
+        private (FramePipeline Pipeline, IDisposable Resources)? _built;
+
+        public FramePipeline Pipeline => (_built ??= factory.Create(cameraId)).Pipeline;
+
+        public void Dispose() => _built?.Resources.Dispose();
     }
 
     // The file ended and every pass was flushed: commit the last reads, then wait for the broker's acks.
@@ -158,7 +173,7 @@ public sealed partial class CameraService(
         lifetime.Stop(ExitCodes.Ok);
     }
 
-    // A reopen builds a new source and pipeline. The old frame buffers sit in the pinned heap, which only a full
+    // A reopen builds a new source and frame ring. The old frame buffers sit in the pinned heap, which only a full
     // collection frees, and the C heap keeps the native libraries' freed buffers: without this the soak's RSS
     // grew 60-70 MB at every reopen of a 1080p file. A reopen is rare, so a full collection here costs nothing.
     private void ReleaseLastRun(string cameraId)
