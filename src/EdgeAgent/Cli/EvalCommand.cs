@@ -43,8 +43,7 @@ public static class EvalCommand
             photos = PhotoIndex.Load(index.FullName);
             var (_, settings) = AgentCommands.LoadSettings(Settings.AgentMode.Replay, settingArgs, configFile);
             settings.Ocr.Grammar = country;
-            readers = PlateReaderSet.Create(CameraPipelineFactory.ParseGrammar(settings.Ocr.Grammar), settings.Ocr.TessDataPath,
-                settings.Ocr.Engine == "tesseract" ? null : AgentPaths.CharacterModelFor(settings.Ocr.Model));
+            readers = CameraPipelineFactory.CreateReaders(settings);
         }
         catch (Exception e) when (e is InvalidDataException or FileNotFoundException or ConfigurationProblemException or VisionException)
         {

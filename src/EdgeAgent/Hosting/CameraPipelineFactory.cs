@@ -23,8 +23,7 @@ public sealed class CameraPipelineFactory(AgentSettings settings, HardwareProfil
             ? new FrameEvidenceCapture(new TrackerOptions().MaxTracks, profile.Width, profile.Height,
                 new EvidenceCaptureOptions { OverviewWidth = settings.Evidence.OverviewWidth, MaxSnapshots = settings.Evidence.QueueLength + 2 })
             : null;
-        var readers = PlateReaderSet.Create(ParseGrammar(settings.Ocr.Grammar), settings.Ocr.TessDataPath,
-            settings.Ocr.Engine == "classifier" ? AgentPaths.CharacterModelFor(settings.Ocr.Model) : null);
+        PlateReaderSet readers = CreateReaders(settings);
         var region = new FindRegion(profile.Roi.X, profile.Roi.Y, profile.Roi.Width, profile.Roi.Height,
             profile.PlateHeightPx.Min, profile.PlateHeightPx.Max);
         var tracking = new TrackerOptions
@@ -35,6 +34,14 @@ public sealed class CameraPipelineFactory(AgentSettings settings, HardwareProfil
         };
         var pipeline = new FramePipeline(readers.Finder, readers.Reader, region, cameraId, tracking, evidence: evidence);
         return (pipeline, readers);
+    }
+
+    /// <summary>The finder and reader the settings choose (Ocr:Engine, Ocr:Model, Ocr:Grammar): the live loop's and eval's.</summary>
+    public static PlateReaderSet CreateReaders(AgentSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return PlateReaderSet.Create(ParseGrammar(settings.Ocr.Grammar), settings.Ocr.TessDataPath,
+            settings.Ocr.Engine == "classifier" ? AgentPaths.CharacterModelFor(settings.Ocr.Model) : null);
     }
 
     public static GrammarScope ParseGrammar(string value) => value switch

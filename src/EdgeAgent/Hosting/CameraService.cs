@@ -178,7 +178,7 @@ public sealed partial class CameraService(
     // grew 60-70 MB at every reopen of a 1080p file. A reopen is rare, so a full collection here costs nothing.
     private void ReleaseLastRun(string cameraId)
     {
-        _runners.TryRemove(cameraId, out _);   // the finished runner holds the old pipeline and frame ring
+        _runners.TryRemove(cameraId, out _);   // the finished runner holds the old frame ring (the pipeline is kept)
         GC.Collect();
         GC.WaitForPendingFinalizers();
         NativeHeap.Trim();
