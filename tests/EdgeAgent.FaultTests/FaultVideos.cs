@@ -76,14 +76,5 @@ public static class FaultVideos
         }
     }
 
-    private static string GeneratorDll
-    {
-        get
-        {
-            string configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-            string dll = Path.Combine(RepoPaths.Root, "tools", "EdgeAgent.SampleGen", "bin", configuration, "net10.0", "EdgeAgent.SampleGen.dll");
-            if (!File.Exists(dll)) throw new InvalidOperationException($"{dll} is missing: build tools/EdgeAgent.SampleGen ({configuration}) first");
-            return dll;
-        }
-    }
+    private static string GeneratorDll => RepoPaths.BuiltAssembly("tools/EdgeAgent.SampleGen", "EdgeAgent.SampleGen.dll");
 }

@@ -13,14 +13,7 @@ namespace EdgeAgent.IntegrationTests;
 /// </summary>
 public class BackendSampleTests
 {
-    private static string SampleDll
-    {
-        get
-        {
-            string configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-            return Path.Combine(RepoPaths.Root, "samples", "backend", "bin", configuration, "net10.0", "edgeagent-backend-sample.dll");
-        }
-    }
+    private static string SampleDll => RepoPaths.BuiltAssembly("samples/backend", "edgeagent-backend-sample.dll");
 
     [Fact, Trait("Category", "Integration")]
     public async Task BackendSample_TwoUnitsARetryAndBadPayloads_CountsValidatesAndShowsStatusAndHealth()

@@ -7,16 +7,7 @@ namespace EdgeAgent.IntegrationTests;
 /// <summary>Runs tools/EdgeAgent.SampleGen (built beside the tests) to make a synthetic video with its truth.</summary>
 public static class SampleGenerator
 {
-    public static string Dll
-    {
-        get
-        {
-            string configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-            string path = Path.Combine(RepoPaths.Root, "tools", "EdgeAgent.SampleGen", "bin", configuration, "net10.0", "EdgeAgent.SampleGen.dll");
-            if (!File.Exists(path)) throw new InvalidOperationException($"{path} is missing: build tools/EdgeAgent.SampleGen ({configuration}) first");
-            return path;
-        }
-    }
+    public static string Dll => RepoPaths.BuiltAssembly("tools/EdgeAgent.SampleGen", "EdgeAgent.SampleGen.dll");
 
     public static async Task RunAsync(IEnumerable<string> arguments)
     {

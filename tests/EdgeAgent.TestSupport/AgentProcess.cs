@@ -16,16 +16,7 @@ public sealed record AgentRun(int ExitCode, string Output, string Errors, TimeSp
 public static class AgentProcess
 {
     /// <summary>The agent's entry assembly, built beside the tests (Debug or Release, like them).</summary>
-    public static string AgentDll
-    {
-        get
-        {
-            string configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-            string path = Path.Combine(RepoPaths.Root, "src", "EdgeAgent", "bin", configuration, "net10.0", "edgeagent.dll");
-            if (!File.Exists(path)) throw new InvalidOperationException($"{path} is missing: build src/EdgeAgent ({configuration}) first");
-            return path;
-        }
-    }
+    public static string AgentDll => RepoPaths.BuiltAssembly("src/EdgeAgent", "edgeagent.dll");
 
     public static async Task<AgentRun> RunAsync(IEnumerable<string> arguments, TimeSpan timeout, string? workingDirectory = null,
         IReadOnlyDictionary<string, string>? environment = null)
