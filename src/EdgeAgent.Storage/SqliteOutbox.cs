@@ -20,6 +20,9 @@ public sealed partial class SqliteOutbox : IOutbox, IDisposable
     private readonly SqliteCommand _readUnsent;
     private readonly SqliteCommand _markDelivered;
     private readonly SqliteCommand _lastSeq;
+    private readonly SqliteCommand _begin;
+    private readonly SqliteCommand _commit;
+    private readonly SqliteCommand _rollback;
 
     public SqliteOutbox(string path)
     {
@@ -32,6 +35,9 @@ public sealed partial class SqliteOutbox : IOutbox, IDisposable
         _lastSeq = Prepare("SELECT last_insert_rowid()");
         _readUnsent = Prepare("SELECT seq, created_at, event FROM reads WHERE delivered_at IS NULL AND seq > $after ORDER BY seq LIMIT $max");
         _markDelivered = Prepare("UPDATE reads SET delivered_at = $at WHERE seq = $seq AND delivered_at IS NULL");
+        _begin = Prepare("BEGIN IMMEDIATE");
+        _commit = Prepare("COMMIT");
+        _rollback = Prepare("ROLLBACK");
     }
 
     public string Path { get; }
@@ -41,13 +47,20 @@ public sealed partial class SqliteOutbox : IOutbox, IDisposable
         long seq;
         lock (_gate)
         {
-            _append.Parameters["$id"].Value = read.Id;
-            _append.Parameters["$created"].Value = read.Time.ToUnixTimeMilliseconds();
-            _append.Parameters["$event"].Value = ReadMessage.Serialize(read);
+            Bind(read);
             seq = AppendMakingRoom();
         }
         AfterAppend();
         return seq;
+    }
+
+    // Under the lock: the prepared INSERT's parameters for one read (the hashed event only).
+    private void Bind(PlateReadEvent read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        _append.Parameters["$id"].Value = read.Id;
+        _append.Parameters["$created"].Value = read.Time.ToUnixTimeMilliseconds();
+        _append.Parameters["$event"].Value = ReadMessage.Serialize(read);
     }
 
     public IReadOnlyList<OutboxEntry> ReadUnsent(long afterSeq, int max)
@@ -118,6 +131,9 @@ public sealed partial class SqliteOutbox : IOutbox, IDisposable
             _readUnsent.Dispose();
             _markDelivered.Dispose();
             _lastSeq.Dispose();
+            _begin.Dispose();
+            _commit.Dispose();
+            _rollback.Dispose();
             _connection.Dispose();
         }
     }

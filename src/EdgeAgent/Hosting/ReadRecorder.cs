@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 
 using Microsoft.Extensions.Logging;
@@ -11,7 +12,8 @@ namespace EdgeAgent.Hosting;
 
 /// <summary>
 /// Takes passes from the frame loops (without making them wait), drops the registration by hashing it,
-/// and commits the read to the outbox before anything may send it. Then wakes the forwarder.
+/// and commits the read to the outbox before anything may send it: the passes waiting together (up to
+/// <see cref="BatchLimit"/>) in one transaction. Then wakes the forwarder.
 /// </summary>
 public sealed partial class ReadRecorder : IPassSink
 {
@@ -22,6 +24,9 @@ public sealed partial class ReadRecorder : IPassSink
     private readonly Func<ClockState> _clock;
     private readonly ILogger _logger;
     private readonly LatencyWindow _latency = new(1024);
+    private readonly (VehiclePass Pass, long EmittedAt)[] _batch;
+    private readonly PlateReadEvent[] _reads;
+    private readonly long[] _seqs;
     private long _pending;
     private long _recorded;
 
@@ -31,7 +36,13 @@ public sealed partial class ReadRecorder : IPassSink
         _outbox = outbox;
         _clock = clock;
         _logger = logger;
+        _batch = new (VehiclePass, long)[BatchLimit];
+        _reads = new PlateReadEvent[BatchLimit];
+        _seqs = new long[BatchLimit];
     }
+
+    /// <summary>The most passes committed in one outbox transaction (what is waiting, up to this).</summary>
+    public const int BatchLimit = 64;
 
     /// <summary>Called after each commit (the forwarder's nudge).</summary>
     public Action? Committed { get; set; }
@@ -75,18 +86,67 @@ public sealed partial class ReadRecorder : IPassSink
 
     public async Task RunAsync(CancellationToken cancellation)
     {
-        await foreach (var (pass, emittedAt) in _passes.Reader.ReadAllAsync(cancellation).ConfigureAwait(false))
+        ChannelReader<(VehiclePass Pass, long EmittedAt)> passes = _passes.Reader;
+        while (await passes.WaitToReadAsync(cancellation).ConfigureAwait(false))
         {
-            PlateReadEvent read = _pseudonymiser.Pseudonymise(pass, _clock());
-            if (Enrich is { } enrich) read = enrich(read, pass.FirstSeen);
-            long seq = _outbox.Append(read);
+            // What is waiting now (several cameras, a burst of passes) goes in one transaction: one fsync for all.
+            int count = 0;
+            while (count < BatchLimit && passes.TryRead(out var item))
+            {
+                _batch[count] = item;
+                PlateReadEvent read = _pseudonymiser.Pseudonymise(item.Pass, _clock());
+                _reads[count++] = Enrich is { } enrich ? enrich(read, item.Pass.FirstSeen) : read;
+            }
+            CommitBatch(count);
+        }
+    }
+
+    // The batch's reads are accepted only when the outbox has committed them (and, as for one read, run its
+    // cap and audited any eviction); only then is each logged, its evidence handed over and the forwarder woken.
+    private void CommitBatch(int count)
+    {
+        OutboxBatchResult result;
+        try
+        {
+            result = _outbox.AppendBatch(_reads.AsSpan(0, count), _seqs.AsSpan(0, count));
+        }
+        catch
+        {
+            Release(count);
+            throw;
+        }
+        for (int i = 0; i < count; i++)
+        {
+            var (pass, emittedAt) = _batch[i];
+            PlateReadEvent read = _reads[i];
+            long seq = _seqs[i];
+            Interlocked.Decrement(ref _pending);
+            if (seq == 0)
+            {
+                // Not stored: nothing was accepted for it, and its unredacted evidence goes now.
+                Log.ReadNotCommitted(_logger, read.Id, read.Camera, result.Failure?.Message ?? "unknown");
+                pass.Evidence?.Dispose();
+                continue;
+            }
             _latency.Add(Stopwatch.GetElapsedTime(emittedAt).TotalMilliseconds);
             Interlocked.Increment(ref _recorded);
-            Interlocked.Decrement(ref _pending);
             Log.ReadCommitted(_logger, read.Id, seq, read.Camera, read.Lane, read.Confidence);
             if (pass.Evidence is { } evidence && EvidenceCommitted?.Invoke(read, evidence) != true) evidence.Dispose();
-            Committed?.Invoke();
         }
+        Array.Clear(_batch, 0, count);   // the passes (and their evidence) are not held until the next batch
+        Array.Clear(_reads, 0, count);
+        if (result.Accepted > 0) Committed?.Invoke();
+        // As a single read's failed append always did: the recorder stops and the host with it (systemd restarts
+        // the agent), after what could be stored was stored and handed on.
+        if (result.Failure is { } failure) ExceptionDispatchInfo.Throw(failure);
+    }
+
+    // The outbox threw without a result: nothing of the batch was accepted; its evidence is not kept.
+    private void Release(int count)
+    {
+        for (int i = 0; i < count; i++) _batch[i].Pass.Evidence?.Dispose();
+        Array.Clear(_batch, 0, count);
+        Array.Clear(_reads, 0, count);
     }
 
     private static partial class Log
@@ -94,6 +154,9 @@ public sealed partial class ReadRecorder : IPassSink
         // The id and metadata only: the registration is gone by now and must never reach a log.
         [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "Read {Id} committed as #{Seq} (camera {Camera}, lane {Lane}, confidence {Confidence:0.00})")]
         public static partial void ReadCommitted(ILogger logger, string id, long seq, string camera, string lane, float confidence);
+
+        [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Read {Id} (camera {Camera}) could not be stored in the outbox: {Reason}")]
+        public static partial void ReadNotCommitted(ILogger logger, string id, string camera, string reason);
     }
 }
 
