@@ -4,11 +4,11 @@
 #include <string>
 #include <vector>
 
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "bridge_common.hpp"
 #include "edgeagent_annotate.h"
+#include "image_codecs.hpp"
 
 namespace {
 
@@ -85,12 +85,12 @@ EA_API int ea_image_write(const uint8_t* bgr, int32_t width, int32_t height, int
     return ea::guarded("ea_image_write", [&]() -> int {
         if (!ea::valid_image(bgr, width, height, stride, 3) || path == nullptr) return ea::fail(EA_E_ARGUMENT, "ea_image_write: bad argument");
         const std::string file(path);
-        std::vector<int> params;
-        if (ends_with(file, ".png")) params = {cv::IMWRITE_PNG_COMPRESSION, 3};
-        else if (ends_with(file, ".jpg") || ends_with(file, ".jpeg")) params = {cv::IMWRITE_JPEG_QUALITY, 90};
-        else return ea::fail(EA_E_ARGUMENT, "image " + file + ": use a .png or .jpg name");
+        if (!ends_with(file, ".png") && !ends_with(file, ".jpg") && !ends_with(file, ".jpeg"))
+            return ea::fail(EA_E_ARGUMENT, "image " + file + ": use a .png or .jpg name");
         const cv::Mat image(height, width, CV_8UC3, const_cast<uint8_t*>(bgr), static_cast<size_t>(stride));
-        if (!cv::imwrite(file, image, params)) return ea::fail(EA_E_IO, "image " + file + " could not be written (folder missing or not writable?)");
+        std::string error;
+        if (!ea::write_image(file, image, error))
+            return ea::fail(EA_E_IO, "image " + file + " could not be written (" + error + "; folder missing or not writable?)");
         return EA_OK;
     });
 }

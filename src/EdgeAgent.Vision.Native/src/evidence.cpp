@@ -4,11 +4,11 @@
 #include <cstring>
 #include <vector>
 
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "bridge_common.hpp"
 #include "edgeagent_redact.h"
+#include "image_codecs.hpp"
 
 namespace {
 
@@ -16,9 +16,10 @@ namespace {
 thread_local std::vector<uchar> encoded;
 thread_local cv::Mat scratch;
 
+thread_local std::string encode_error;
+
 bool encode(const cv::Mat& image, int quality, std::vector<uchar>& out) {
-    const std::vector<int> params{cv::IMWRITE_JPEG_QUALITY, quality, cv::IMWRITE_JPEG_OPTIMIZE, 1};
-    return cv::imencode(".jpg", image, out, params);
+    return ea::encode_jpeg(image, quality, /*optimize=*/true, out, encode_error);
 }
 
 }  // namespace
@@ -108,9 +109,10 @@ EA_API int ea_image_decode(const uint8_t* data, int32_t length, uint8_t* bgr, in
     return ea::guarded("ea_image_decode", [&]() -> int {
         if (data == nullptr || length <= 0 || width == nullptr || height == nullptr)
             return ea::fail(EA_E_ARGUMENT, "ea_image_decode: null argument");
-        const cv::Mat buffer(1, length, CV_8UC1, const_cast<uint8_t*>(data));
-        cv::Mat decoded = cv::imdecode(buffer, cv::IMREAD_COLOR);
-        if (decoded.empty()) return ea::fail(EA_E_IO, "ea_image_decode: not a JPEG or PNG image");
+        cv::Mat decoded;
+        std::string error;
+        if (!ea::decode_image(data, static_cast<size_t>(length), /*gray=*/false, decoded, error))
+            return ea::fail(EA_E_IO, "ea_image_decode: " + error);
         *width = decoded.cols;
         *height = decoded.rows;
         if (bgr == nullptr) return EA_OK;

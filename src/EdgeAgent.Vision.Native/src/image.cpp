@@ -1,11 +1,14 @@
 // Still images for evaluation on photos: decoded once, then copied into caller-owned buffers sized
 // from the decoded image.
+#include <fstream>
+#include <iterator>
 #include <memory>
+#include <vector>
 
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "bridge_common.hpp"
+#include "image_codecs.hpp"
 
 struct ea_image {
     cv::Mat bgr;
@@ -19,9 +22,12 @@ EA_API int ea_image_load(const char* path, ea_image** out, int32_t* width, int32
             return ea::fail(EA_E_ARGUMENT, "ea_image_load: null argument");
         *out = nullptr;
         auto image = std::make_unique<ea_image>();
-        image->bgr = cv::imread(path, cv::IMREAD_COLOR);
-        if (image->bgr.empty())
-            return ea::fail(EA_E_IO, std::string("image ") + path + " could not be read (missing, corrupt or not JPEG/PNG)");
+        std::ifstream file(path, std::ios::binary);
+        if (!file) return ea::fail(EA_E_IO, std::string("image ") + path + " could not be opened (missing or not readable)");
+        const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+        std::string error;
+        if (!ea::decode_image(bytes.data(), bytes.size(), /*gray=*/false, image->bgr, error))
+            return ea::fail(EA_E_IO, std::string("image ") + path + " could not be read (" + error + ": corrupt, or not JPEG/PNG)");
         *width = image->bgr.cols;
         *height = image->bgr.rows;
         *out = image.release();

@@ -6,10 +6,10 @@
 #include <cmath>
 #include <vector>
 
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "bridge_common.hpp"
+#include "image_codecs.hpp"
 #include "reader_state.hpp"
 
 namespace {
@@ -137,8 +137,12 @@ EA_API int ea_image_degrade(uint8_t* gray, int32_t width, int32_t height, int32_
         work.convertTo(image, CV_8U, 255.0);
         if (p->jpeg_quality > 0) {
             std::vector<uint8_t> buffer;
-            cv::imencode(".jpg", image, buffer, {cv::IMWRITE_JPEG_QUALITY, std::clamp(p->jpeg_quality, 1, 100)});
-            cv::imdecode(buffer, cv::IMREAD_GRAYSCALE).copyTo(image);
+            std::string error;
+            cv::Mat decoded;
+            if (!ea::encode_jpeg(image, std::clamp(p->jpeg_quality, 1, 100), false, buffer, error) ||
+                !ea::decode_image(buffer.data(), buffer.size(), /*gray=*/true, decoded, error))
+                return ea::fail(EA_E_INTERNAL, "ea_image_degrade: the JPEG round trip failed: " + error);
+            decoded.copyTo(image);
         }
         return EA_OK;
     });
