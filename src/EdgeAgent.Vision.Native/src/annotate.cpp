@@ -12,12 +12,6 @@
 
 namespace {
 
-bool ends_with(const std::string& s, const char* suffix) {
-    const std::string tail(suffix);
-    if (s.size() < tail.size()) return false;
-    return std::equal(tail.rbegin(), tail.rend(), s.rbegin(), [](char a, char b) { return std::tolower(a) == std::tolower(b); });
-}
-
 void draw_label(cv::Mat& image, const char* label, cv::Point at, const cv::Scalar& colour) {
     if (label == nullptr || *label == '\0') return;
     const double scale = std::max(0.5, image.rows / 1080.0 * 0.9);
@@ -85,7 +79,7 @@ EA_API int ea_image_write(const uint8_t* bgr, int32_t width, int32_t height, int
     return ea::guarded("ea_image_write", [&]() -> int {
         if (!ea::valid_image(bgr, width, height, stride, 3) || path == nullptr) return ea::fail(EA_E_ARGUMENT, "ea_image_write: bad argument");
         const std::string file(path);
-        if (!ends_with(file, ".png") && !ends_with(file, ".jpg") && !ends_with(file, ".jpeg"))
+        if (!ea::writable_image_name(file))
             return ea::fail(EA_E_ARGUMENT, "image " + file + ": use a .png or .jpg name");
         const cv::Mat image(height, width, CV_8UC3, const_cast<uint8_t*>(bgr), static_cast<size_t>(stride));
         std::string error;

@@ -179,6 +179,10 @@ bool decode_image(const uint8_t* data, size_t length, bool gray, cv::Mat& out, s
     return false;
 }
 
+bool writable_image_name(const std::string& path) {
+    return ends_with(path, ".png") || ends_with(path, ".jpg") || ends_with(path, ".jpeg");
+}
+
 bool write_image(const std::string& path, const cv::Mat& bgr, std::string& error) {
     if (ends_with(path, ".png")) {
         png_image image{};
@@ -190,7 +194,7 @@ bool write_image(const std::string& path, const cv::Mat& bgr, std::string& error
         error = image.message;
         return false;
     }
-    if (!ends_with(path, ".jpg") && !ends_with(path, ".jpeg")) {
+    if (!writable_image_name(path)) {
         error = "use a .png or .jpg name";
         return false;
     }

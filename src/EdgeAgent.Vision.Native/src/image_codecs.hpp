@@ -19,6 +19,9 @@ bool encode_jpeg(const cv::Mat& image, int quality, bool optimize, std::vector<u
 // applied, as cv::imread does. False for anything else, truncated or corrupt data.
 bool decode_image(const uint8_t* data, size_t length, bool gray, cv::Mat& out, std::string& error);
 
+// True for the names write_image can write: .png, .jpg and .jpeg, in any case.
+bool writable_image_name(const std::string& path);
+
 // Writes BGR as PNG (compression 0-9) or JPEG, by the file name's extension (.png, .jpg, .jpeg).
 bool write_image(const std::string& path, const cv::Mat& bgr, std::string& error);
 
