@@ -5,7 +5,7 @@ using EdgeAgent.Vision.Native;
 namespace EdgeAgent.Vision;
 
 /// <summary>
-/// A camera, stream or video file through the bridge's cv::VideoCapture: a file path, rtsp:// or http(s)://
+/// A camera, stream or video file through the bridge's FFmpeg decoder: a file path, rtsp:// or http(s)://
 /// URL, /dev/videoN or v4l2:N. Frames are decoded straight into the ring's pinned buffers.
 /// </summary>
 public sealed unsafe class VideoFrameSource : IFrameSource
