@@ -72,6 +72,27 @@ public class PassScorerTests
     }
 
     [Fact]
+    public void Score_BestFrameBeforeThePlateIsWhollyInView_PlacedByFramesAndText()
+    {
+        // The truth boxes a plate only while it is wholly in view; a pass whose best frame shows it entering
+        // belongs to the vehicle its frames overlap when it reads that vehicle's plate, and is a phantom when not.
+        PassTruth truth = PassTruth.Load(TruthFile);
+        TruthPass t = truth.Passes[4];
+        long entering = t.FirstFrame - 3;
+        var scorer = new PassScorer(truth);
+        scorer.Add(new ObservedPass(t.Plate, entering - 10, t.LastFrame, entering, new BoxI(0, 300, 150, 50), 0.8f, 15, true));
+        scorer.Add(new ObservedPass("QQ99QQQ", entering - 10, t.LastFrame, entering, new BoxI(0, 300, 150, 50), 0.8f, 15, true));
+        PassReport report = scorer.Score();
+
+        Assert.True(report.Outcomes[4].Exact);
+        Assert.Equal(1, report.Phantoms);
+        PhantomDetail phantom = Assert.Single(report.PhantomDetails);
+        Assert.Equal(4, phantom.NearestPass);
+        Assert.Equal(0, phantom.FramesAway);
+        Assert.Equal(15, phantom.Observations);
+    }
+
+    [Fact]
     public void Load_MissingOrForeignFile_SaysWhatIsExpected()
     {
         using var dir = new TempDirectory();

@@ -73,6 +73,48 @@ public class GrammarDecodeTests
         Assert.Equal("SK", text.Country.ToString());
     }
 
+    // A row of boxes: each position's reads as in Reads, at x with the given width and height.
+    private static PlateText DecodeRow(GrammarScope scope, params (string Reads, int X, int Width, int Height)[] boxes)
+    {
+        CharRead[] reads = Reads(boxes.Select(b => b.Reads).ToArray());
+        for (int i = 0; i < boxes.Length; i++)
+        {
+            reads[i].X = boxes[i].X;
+            reads[i].Width = boxes[i].Width;
+            reads[i].Height = boxes[i].Height;
+        }
+        PlateText text = default;
+        new PlateGrammar(scope).Decode(reads, ref text);
+        return text;
+    }
+
+    [Fact]
+    public void Decode_ThinTallBarAfterTheCharacters_IsLeftOut()
+    {
+        // A frame's edge cut as a sure I, taller and thinner than the characters: not a character.
+        PlateText text = DecodeRow(GrammarScope.Auto, ("A", 0, 18, 38), ("B", 22, 18, 38), ("1", 44, 18, 38), ("2", 66, 18, 38),
+            ("C", 100, 18, 38), ("D", 122, 18, 38), ("E", 144, 18, 38), ("I", 170, 6, 48));
+        Assert.Equal("AB12CDE", text.ToString());
+        Assert.True(text.MatchesGrammar);
+    }
+
+    [Fact]
+    public void Decode_ThinBarStandingApartBeforeTheCharacters_IsLeftOut()
+    {
+        PlateText text = DecodeRow(GrammarScope.Auto, ("I", 0, 4, 37), ("A", 30, 18, 38), ("B", 52, 18, 38), ("1", 74, 18, 38), ("2", 96, 18, 38),
+            ("C", 130, 18, 38), ("D", 152, 18, 38), ("E", 174, 18, 38));
+        Assert.Equal("AB12CDE", text.ToString());
+    }
+
+    [Fact]
+    public void Decode_NarrowFirstCharacterInLineWithTheRow_IsKept()
+    {
+        // A real 1 is narrow too, but as tall as the others and spaced like them.
+        PlateText text = DecodeRow(GrammarScope.Auto, ("1", 0, 8, 38), ("A", 12, 18, 38), ("B", 34, 18, 38), ("C", 56, 18, 38),
+            ("2", 90, 18, 38), ("3", 112, 18, 38), ("4", 134, 18, 38));
+        Assert.Equal("1ABC234", text.ToString());
+    }
+
     [Fact]
     public void Decode_SureExtraCharacter_IsKept()
     {

@@ -64,6 +64,7 @@ public sealed class PlateTracker
         IPassSink sink, string cameraId = "")
     {
         int n = Math.Min(Math.Min(boxes.Length, texts.Length), MaxReadsPerFrame);
+        _options.Tap?.Observed(frame, time, boxes[..n], texts[..n]);
         Span<int> trackOfRead = stackalloc int[n];
         trackOfRead.Fill(-1);
         Span<bool> trackTaken = stackalloc bool[_tracks.Length];

@@ -19,4 +19,7 @@ public sealed record TrackerOptions
 
     /// <summary>A read links to a track when its box is within this many plate heights of the prediction.</summary>
     public float MaxJumpPlateHeights { get; init; } = 2.5f;
+
+    /// <summary>Sees each frame's reads before the tracker does (evaluation only; null in the agent).</summary>
+    public IObservationTap? Tap { get; init; }
 }

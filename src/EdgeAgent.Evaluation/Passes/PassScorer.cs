@@ -7,13 +7,23 @@ using EdgeAgent.Evaluation.Scoring;
 namespace EdgeAgent.Evaluation.Passes;
 
 /// <summary>A pass the agent emitted, as the scorer needs it (the text stays in memory, never printed).</summary>
-public sealed record ObservedPass(string Text, long FirstFrame, long LastFrame, long BestFrame, BoxI BestBox, float Confidence);
+public sealed record ObservedPass(string Text, long FirstFrame, long LastFrame, long BestFrame, BoxI BestBox, float Confidence,
+    int Observations = 0, bool MatchesGrammar = false);
+
+/// <summary>
+/// What a phantom was, without its text: its frames, reads and confidence, and the vehicle nearest in time
+/// (frames between them, 0 when they overlap; the edit distance of the read to that plate): a fragment of a
+/// vehicle reads close to its plate just outside its frames, a read of something else does not.
+/// </summary>
+public sealed record PhantomDetail(long FirstFrame, long LastFrame, long BestFrame, BoxI BestBox, int Observations, float Confidence, bool MatchesGrammar, int Length,
+    int NearestPass, long FramesAway, int EditDistance);
 
 /// <summary>
 /// Scores the passes a replay emitted against the generator's truth. A pass belongs to the vehicle whose
 /// plate box overlaps its best box in its best frame (or, without per-frame boxes, whose frames overlap
 /// its own and whose plate reads closest); a pass that belongs to no vehicle is a phantom, a second pass
-/// of a vehicle a duplicate. A vehicle is found when any pass belongs to it, and read exactly when its
+/// of a vehicle a duplicate. The truth boxes a plate only while it is wholly in view, so a pass whose best
+/// frame has no box of the vehicle it overlaps in time is placed by its frames and text. A vehicle is found when any pass belongs to it, and read exactly when its
 /// most confident pass equals the plate.
 /// </summary>
 public sealed class PassScorer(PassTruth truth)
@@ -32,7 +42,13 @@ public sealed class PassScorer(PassTruth truth)
         foreach (ObservedPass p in _passes.OrderBy(p => p.FirstFrame))
         {
             int t = truth.PassAt(p.BestFrame, p.BestBox);
-            if (t < 0 && !truth.HasBoxes) t = ClosestInTime(p);
+            if (t < 0)
+            {
+                // The truth boxes a plate only while it is wholly in view: a pass whose best frame shows its
+                // plate entering or leaving is placed by its frames and text, as without boxes.
+                t = ClosestInTime(p);
+                if (t >= 0 && truth.HasBox(t, p.BestFrame)) t = -1;
+            }
             if (t < 0) phantoms.Add(p);
             else byTruth[t].Add(p);
         }
@@ -43,7 +59,29 @@ public sealed class PassScorer(PassTruth truth)
             ObservedPass? best = byTruth[t].MaxBy(p => p.Confidence);
             outcomes.Add(new PassOutcome(truth.Passes[t], best?.Text, best?.Confidence ?? 0, byTruth[t].Count));
         }
-        return new PassReport(outcomes, phantoms.Select(p => p.Confidence).ToList(), _passes.Count);
+        return new PassReport(outcomes, phantoms.Select(p => p.Confidence).ToList(), _passes.Count)
+        {
+            PhantomDetails = phantoms.Select(Describe).ToList(),
+        };
+    }
+
+    private PhantomDetail Describe(ObservedPass p)
+    {
+        int nearest = -1;
+        long away = long.MaxValue;
+        for (int t = 0; t < truth.Passes.Count; t++)
+        {
+            TruthPass tp = truth.Passes[t];
+            long d = Math.Max(0, Math.Max(tp.FirstFrame - p.LastFrame, p.FirstFrame - tp.LastFrame));
+            if (d < away)
+            {
+                away = d;
+                nearest = t;
+            }
+        }
+        int distance = nearest < 0 ? -1 : TextScore.EditDistance(TextScore.Normalize(p.Text), truth.Passes[nearest].Plate);
+        return new PhantomDetail(p.FirstFrame, p.LastFrame, p.BestFrame, p.BestBox, p.Observations, p.Confidence, p.MatchesGrammar, p.Text.Length, nearest,
+            nearest < 0 ? -1 : away, distance);
     }
 
     private int ClosestInTime(ObservedPass p)
@@ -97,6 +135,7 @@ public sealed class PassReport
     }
 
     public IReadOnlyList<PassOutcome> Outcomes { get; }
+    public IReadOnlyList<PhantomDetail> PhantomDetails { get; init; } = [];
     public int Emitted { get; }
     public int Phantoms { get; }
     public int Duplicates { get; }

@@ -88,6 +88,10 @@ public sealed class PassTruth
         return best;
     }
 
+    /// <summary>Whether the truth has a box of <paramref name="pass"/> in <paramref name="frame"/> (its plate wholly in view).</summary>
+    public bool HasBox(int pass, long frame) =>
+        _boxesByFrame.TryGetValue(frame, out var list) && list.Exists(b => b.Pass == pass);
+
     private static int[] Header(string[] lines, string path, string[] columns)
     {
         if (lines.Length == 0) throw new InvalidDataException($"{path} is empty: expected a header line");

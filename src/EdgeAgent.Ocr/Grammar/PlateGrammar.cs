@@ -73,6 +73,7 @@ public sealed class PlateGrammar(GrammarScope scope = GrammarScope.Auto)
             }
             Confusions.Spread(table, i);
         }
+        RowEnds.DoubtOutliers(chars[..n], table);
         return Decode(table, ref text);
     }
 

@@ -71,6 +71,20 @@ void remove_long_runs(cv::Mat& binary, int horizontal, int vertical) {
     }
 }
 
+// Clears the emptiest row of [from, to): every joint between what lies above it and what lies below
+// crosses that row, so nothing stays connected across it.
+void clear_emptiest_row(cv::Mat& binary, int from, int to) {
+    int best = -1, least = INT32_MAX;
+    for (int y = std::max(0, from); y < std::min(binary.rows, to); y++) {
+        const int ink = cv::countNonZero(binary.row(y));
+        if (ink < least) {
+            least = ink;
+            best = y;
+        }
+    }
+    if (best >= 0 && least > 0) binary.row(best).setTo(0);
+}
+
 }  // namespace
 
 void binarise(const cv::Mat& patch, const Binarisation& how, SegmentScratch& s, cv::Mat& binary) {
@@ -88,6 +102,10 @@ void binarise(const cv::Mat& patch, const Binarisation& how, SegmentScratch& s, 
         cv::threshold(patch, binary, 0, 255, type | cv::THRESH_OTSU);
     }
     remove_long_runs(binary, std::max(8, h), std::max(4, static_cast<int>(h * 0.9f)));
+    if (how.valley_cut) {
+        clear_emptiest_row(binary, h * 8 / 100, h * 38 / 100);
+        clear_emptiest_row(binary, h * 62 / 100, h * 92 / 100);
+    }
 }
 
 namespace {
@@ -254,12 +272,13 @@ bool same_boxes(const RowHypothesis& a, const RowHypothesis& b) {
 }  // namespace
 
 void segment_hypotheses(const cv::Mat& patch, SegmentScratch& s, std::vector<RowHypothesis>& out, int min_chars, int methods,
-                        int polarity) {
+                        int polarity, bool valley_cuts) {
     out.clear();
     for (const bool dark : {true, false}) {
         if (polarity >= 0 && dark != (polarity == 1)) continue;
-        for (int method = 0; method < std::min(methods, kBinarisationMethods); method++) {
-            const Binarisation how{dark, method};
+        const int n = std::min(methods, kBinarisationMethods);
+        for (int variant = 0; variant < n * (valley_cuts ? 2 : 1); variant++) {
+            const Binarisation how{dark, variant % n, variant >= n};
             binarise(patch, how, s, s.binary);
             const int count = cv::connectedComponentsWithStats(s.binary, s.labels, s.stats, s.centroids, 8, CV_32S);
             collect_blobs(s.stats, count, patch.rows, s.blobs);

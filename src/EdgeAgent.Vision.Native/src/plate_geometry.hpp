@@ -13,6 +13,7 @@ namespace ea {
 struct Binarisation {
     bool dark_on_light = true;
     int method = 0;  // 0 Otsu over the patch, 1 Otsu over the middle band, 2 local mean (adaptive)
+    bool valley_cut = false;  // the emptiest row above and below the middle band cleared (see binarise)
 };
 constexpr int kBinarisationMethods = 3;
 
@@ -38,13 +39,17 @@ struct SegmentScratch {
 void warp_plate(const cv::Mat& gray, const cv::RotatedRect& plate, float margin_x, float margin_y, cv::Mat& patch,
                 cv::Mat* transform = nullptr);
 
-// Binarises the patch (ink 255), with lines longer than a character (plate borders, frames) removed.
+// Binarises the patch (ink 255), with lines longer than a character (plate borders, frames) removed. With
+// valley_cut, the row with the least ink in the upper and in the lower band is cleared: text printed on a
+// plate frame just above or below the characters (a dealer's name, a state's) and touching them is cut
+// off at its thinnest joint, where it would otherwise make each character's blob too tall to be one.
 void binarise(const cv::Mat& patch, const Binarisation& how, SegmentScratch& s, cv::Mat& binary);
 
 // Every distinct row of characters the first `methods` binarisations give (at least min_chars boxes
-// each), most boxes first; for both polarities, or for one (polarity 1 dark ink, 0 light ink).
+// each), most boxes first; for both polarities, or for one (polarity 1 dark ink, 0 light ink). With
+// valley_cuts, each binarisation is tried a second time cut at its valleys (Binarisation::valley_cut).
 void segment_hypotheses(const cv::Mat& patch, SegmentScratch& s, std::vector<RowHypothesis>& out, int min_chars = 2,
-                        int methods = kBinarisationMethods, int polarity = -1);
+                        int methods = kBinarisationMethods, int polarity = -1, bool valley_cuts = false);
 
 // Without a classifier to judge the cuts: the first row (they come most boxes first) whose ink fills its
 // boxes the way characters do, else the least filled one. Tells the polarity of a plate whose gaps

@@ -115,9 +115,9 @@ cv::RotatedRect plate_of_row(const ea_reader& r, const RowHypothesis& h) {
 namespace {
 
 // One pass over a plate rectangle: warp, cut, classify, choose. False when nothing reads.
-bool read_pass(ea_reader& r, const cv::Mat& image, const cv::RotatedRect& plate, int polarity, Choice& choice) {
+bool read_pass(ea_reader& r, const cv::Mat& image, const cv::RotatedRect& plate, int polarity, Choice& choice, bool valleys = false) {
     warp_candidate(r, image, plate);
-    segment_hypotheses(r.patch, r.seg, r.cuts, 2, kBinarisationMethods, polarity);
+    segment_hypotheses(r.patch, r.seg, r.cuts, 2, kBinarisationMethods, polarity, valleys);
     if (r.cuts.empty()) return false;
     describe_cuts(r);
     r.classifier.predict(r.feature_rows, r.probs);
@@ -174,6 +174,10 @@ EA_API int ea_plate_read(ea_reader* reader, const uint8_t* gray, int32_t width, 
         const int polarity = box->dark_on_light != 0 ? 1 : 0;
         bool read = ea::read_pass(r, image, given, polarity, first);
         if (!read || first.score < ea::kPlausible) read = ea::read_pass(r, image, given, -1, first);
+        // Still nothing: characters joined to text on the plate's frame above or below them (a dealer's
+        // name) make blobs too tall to be characters; cut that text off at its thinnest joint and retry.
+        bool valleys = false;
+        if (!read || first.score < ea::kPlausible) read = valleys = ea::read_pass(r, image, given, -1, first, true);
         if (!read || first.score < ea::kPlausible) return 0;
         info->cuts = static_cast<int32_t>(r.cuts.size());
         // Second pass along the row found: the characters fill the patch as they should, deskewed, with
@@ -184,7 +188,7 @@ EA_API int ea_plate_read(ea_reader* reader, const uint8_t* gray, int32_t width, 
         r.probs.copyTo(r.kept_probs);
         r.transform.copyTo(r.kept_transform);
         ea::Choice second;
-        const bool refined = ea::read_pass(r, image, row_plate, found_polarity, second) && second.score >= first.score;
+        const bool refined = ea::read_pass(r, image, row_plate, found_polarity, second, valleys) && second.score >= first.score;
         if (!refined) {  // back to the first pass's cuts, probabilities and geometry
             std::swap(r.cuts, r.kept_cuts);
             r.kept_probs.copyTo(r.probs);

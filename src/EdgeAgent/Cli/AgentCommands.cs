@@ -35,16 +35,17 @@ public static class AgentCommands
         var realtime = new Option<bool>("--realtime") { Description = "Keep the video's original pace instead of running as fast as possible" };
         var drain = new Option<int>("--drain-timeout") { Description = "Seconds to wait for the broker to acknowledge every read at the end", DefaultValueFactory = _ => 60 };
         var truth = ReplayTruth.CreateOption();
+        var sweep = ReplayTruth.CreateSweepOption();
         var command = new Command("replay", "Play a recorded video through the whole pipeline (a test rig), then exit once every read is delivered")
         {
-            video, realtime, drain, truth,
+            video, realtime, drain, truth, sweep,
         };
         command.SetAction((parse, cancellation) =>
         {
             FileInfo file = parse.GetValue(video)!;
             // On a terminal the progress bars replace the log lines (warnings and errors still show).
             var output = CommandOutput.ForConsole();
-            return ReplayTruth.RunAsync(parse.GetValue(truth), beforeRun => StartAsync(AgentMode.Replay, settingArgs, parse.GetValue(ConfigOption),
+            return ReplayTruth.RunAsync(parse.GetValue(truth), parse.GetValue(sweep), beforeRun => StartAsync(AgentMode.Replay, settingArgs, parse.GetValue(ConfigOption),
                 s =>
                 {
                     // The video replaces whatever cameras the settings name.

@@ -7,6 +7,7 @@ using Spectre.Console;
 
 using EdgeAgent.Core.Plates;
 using EdgeAgent.Core.Reads;
+using EdgeAgent.Core.Tracking;
 using EdgeAgent.Evaluation.Passes;
 using EdgeAgent.Hosting;
 
@@ -25,8 +26,13 @@ public static class ReplayTruth
         Description = "Score the passes against a truth sidecar (<video>.truth.tsv from tools/EdgeAgent.SampleGen; <video>.boxes.tsv beside it is used too)",
     };
 
+    public static Option<bool> CreateSweepOption() => new("--sweep")
+    {
+        Description = "With --truth: keep the frames' reads in memory and re-score them with a grid of Tracking settings (one line each)",
+    };
+
     /// <summary>Runs the replay (given the hook to install before the host starts), then prints the score.</summary>
-    public static async Task<int> RunAsync(FileInfo? truthFile, Func<Action<IServiceProvider>?, Task<int>> replay)
+    public static async Task<int> RunAsync(FileInfo? truthFile, bool sweep, Func<Action<IServiceProvider>?, Task<int>> replay)
     {
         if (truthFile is null) return await replay(null).ConfigureAwait(false);
         PassTruth truth;
@@ -40,14 +46,25 @@ public static class ReplayTruth
             return ExitCodes.BadConfiguration;
         }
         var scorer = new PassScorer(truth);
-        int exitCode = await replay(services => services.GetRequiredService<ReadRecorder>().Observed = pass => scorer.Add(Observe(pass)))
-            .ConfigureAwait(false);
+        TrackerSweep? tap = sweep ? new TrackerSweep() : null;
+        int exitCode = await replay(services =>
+        {
+            services.GetRequiredService<ReadRecorder>().Observed = pass => scorer.Add(Observe(pass));
+            if (tap is not null) services.GetRequiredService<CameraPipelineFactory>().TrackerTap = tap;
+        }).ConfigureAwait(false);
         Print(scorer.Score());
+        if (tap is not null)
+        {
+            Console.WriteLine($"tracker settings re-scored on the {tap.Frames} frames' reads:");
+            foreach (TrackerOptions options in TrackerSweep.Grid())
+                Console.WriteLine($"  {TrackerSweep.Describe(options)}: {tap.Run(options, truth).SummaryLine}");
+        }
         return exitCode;
     }
 
     private static ObservedPass Observe(VehiclePass pass) =>
-        new(pass.Text, pass.FirstFrame, pass.LastFrame, pass.BestFrame, pass.BestBox.Bounds, pass.Confidence);
+        new(pass.Text, pass.FirstFrame, pass.LastFrame, pass.BestFrame, pass.BestBox.Bounds, pass.Confidence, pass.Observations,
+            pass.MatchesGrammar);
 
     private static void Print(PassReport report)
     {
@@ -58,6 +75,11 @@ public static class ReplayTruth
         table.AddRow("all", N(report.Passes), Share(report.Found, report.Passes), Share(report.Exact, report.Passes));
         console.Write(table);
         Console.WriteLine($"emitted {report.Emitted} passes: {report.Phantoms} phantoms (no vehicle), {report.Duplicates} duplicates (a vehicle read twice)");
+        foreach (PhantomDetail p in report.PhantomDetails)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  phantom frames {p.FirstFrame}-{p.LastFrame} (best {p.BestFrame} at {p.BestBox.X},{p.BestBox.Y} {p.BestBox.Width}x{p.BestBox.Height}): {p.Observations} reads, confidence {p.Confidence:0.00}, {p.Length} characters{(p.MatchesGrammar ? "" : ", no format")}; nearest vehicle {p.NearestPass + 1} {p.FramesAway} frames away, {p.EditDistance} edits from its plate"));
+        }
         Console.WriteLine("confidence calibration (passes in the bin: share read exactly): " + string.Join(", ",
             report.Calibration.Where(b => b.Passes > 0).Select(b => string.Create(CultureInfo.InvariantCulture,
                 $"[{b.Low:0.00},{b.High:0.00}) {b.Passes}: {b.ExactShare:P0}"))));

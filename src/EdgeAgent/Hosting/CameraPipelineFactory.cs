@@ -15,6 +15,9 @@ public sealed class CameraPipelineFactory(AgentSettings settings, HardwareProfil
 {
     public HardwareProfile Profile => profile;
 
+    /// <summary>Sees every frame's reads before the tracker (replay --truth --sweep); null in the agent.</summary>
+    public IObservationTap? TrackerTap { get; set; }
+
     /// <summary>A pipeline and the native objects it owns (dispose them with it).</summary>
     public (FramePipeline Pipeline, IDisposable Resources) Create(string cameraId)
     {
@@ -31,6 +34,7 @@ public sealed class CameraPipelineFactory(AgentSettings settings, HardwareProfil
             EndAfterMissedFrames = settings.Tracking.EndAfterMissedFrames,
             MinObservations = settings.Tracking.MinObservations,
             MinConfidence = (float)settings.Tracking.MinConfidence,
+            Tap = TrackerTap,
         };
         var pipeline = new FramePipeline(readers.Finder, readers.Reader, region, cameraId, tracking, evidence: evidence);
         return (pipeline, readers);
