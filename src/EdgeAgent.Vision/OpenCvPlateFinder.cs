@@ -21,7 +21,32 @@ public sealed unsafe class OpenCvPlateFinder : IPlateFinder, IDisposable
 
     public int Find(GrayImage image, in FindRegion region, Span<PlateCandidate> output)
     {
-        var parameters = new NativeMethods.FindParams
+        NativeMethods.FindParams parameters = ParametersOf(region);
+        fixed (byte* pixels = image.Pixels)
+        fixed (PlateCandidate* candidates = output)
+        {
+            return VisionNative.Check(
+                NativeMethods.ea_finder_find(_handle, pixels, image.Width, image.Height, image.Stride, parameters, candidates, output.Length),
+                "ea_finder_find");
+        }
+    }
+
+    public int Find(GrayImage image, in FindRegion region, ReadOnlySpan<SearchWindow> windows, Span<PlateCandidate> output)
+    {
+        NativeMethods.FindParams parameters = ParametersOf(region);
+        fixed (byte* pixels = image.Pixels)
+        fixed (SearchWindow* regions = windows)
+        fixed (PlateCandidate* candidates = output)
+        {
+            return VisionNative.Check(
+                NativeMethods.ea_finder_find_in(_handle, pixels, image.Width, image.Height, image.Stride, parameters, regions, windows.Length,
+                    candidates, output.Length),
+                "ea_finder_find_in");
+        }
+    }
+
+    private static NativeMethods.FindParams ParametersOf(in FindRegion region) =>
+        new()
         {
             RoiX = region.X,
             RoiY = region.Y,
@@ -32,14 +57,6 @@ public sealed unsafe class OpenCvPlateFinder : IPlateFinder, IDisposable
             MinAspect = region.MinAspect,
             MaxAspect = region.MaxAspect,
         };
-        fixed (byte* pixels = image.Pixels)
-        fixed (PlateCandidate* candidates = output)
-        {
-            return VisionNative.Check(
-                NativeMethods.ea_finder_find(_handle, pixels, image.Width, image.Height, image.Stride, parameters, candidates, output.Length),
-                "ea_finder_find");
-        }
-    }
 
     public void Dispose() => _handle.Dispose();
 }

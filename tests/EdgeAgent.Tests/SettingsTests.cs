@@ -71,6 +71,7 @@ public class SettingsTests
     [InlineData("--Ocr:Grammar=fr", "Ocr:Grammar")]
     [InlineData("--Camera:Profile=nope", "Camera:Profile")]
     [InlineData("--Tracking:MinConfidence=2", "Tracking:MinConfidence")]
+    [InlineData("--Finder:FullSearchEveryFrames=0", "Finder:FullSearchEveryFrames")]
     public void Validate_BadValue_NamesTheSetting(string argument, string key)
     {
         var settings = SettingsLoader.Bind(SettingsLoader.Build([argument]));

@@ -22,16 +22,23 @@ public sealed class FramePipeline
     private readonly PlateCandidate[] _readBoxes;
     private readonly PlateText[] _texts;
     private readonly PassStamper _stamper = new();
+    private readonly FinderGating? _gating;
+    private readonly SearchWindow[] _followed;
+    private readonly SearchWindow[] _windows = new SearchWindow[FinderGating.MaxWindows];
+    private int _framesSinceFullSearch;
     private PipelineCounters _counters;
 
     public FramePipeline(IPlateFinder finder, IPlateReader reader, FindRegion region, string cameraId,
-        TrackerOptions? tracking = null, int maxCandidatesPerFrame = 8, IEvidenceCapture? evidence = null)
+        TrackerOptions? tracking = null, int maxCandidatesPerFrame = 8, IEvidenceCapture? evidence = null,
+        FinderGating? gating = null)
     {
         _finder = finder;
         _reader = reader;
         _region = region;
+        _gating = gating;
         CameraId = cameraId;
         _tracker = new PlateTracker(tracking) { Evidence = evidence };
+        _followed = new SearchWindow[(tracking ?? new TrackerOptions()).MaxTracks];
         _candidates = new PlateCandidate[maxCandidatesPerFrame];
         _readBoxes = new PlateCandidate[maxCandidatesPerFrame];
         _texts = new PlateText[maxCandidatesPerFrame];
@@ -55,7 +62,7 @@ public sealed class FramePipeline
     {
         GrayImage image = frame.GrayImage;
         long t0 = Stopwatch.GetTimestamp();
-        int found = _finder.Find(image, _region, _candidates);
+        int found = Search(frame.Index, image);
         long t1 = Stopwatch.GetTimestamp();
         int read = 0;
         for (int i = 0; i < found; i++)
@@ -79,6 +86,31 @@ public sealed class FramePipeline
         _counters.FindTicks += t1 - t0;
         _counters.ReadTicks += t2 - t1;
         _counters.TrackTicks += t3 - t2;
+    }
+
+    // The whole region, or with a gate only what moved and where followed plates should be, and the whole
+    // region every FullSearchEveryFrames frames anyway: a parked or creeping car, a change the gate missed.
+    private int Search(long frameIndex, GrayImage image)
+    {
+        long regionArea = _region.Width > 0 && _region.Height > 0 ? (long)_region.Width * _region.Height : (long)image.Width * image.Height;
+        _counters.RegionArea += regionArea;
+        int windows = -1;
+        if (_gating is not null)
+        {
+            int followed = _tracker.PredictedBoxes(frameIndex, _followed);
+            windows = _gating.Gate.Plan(image, _region, _followed.AsSpan(0, followed), _windows);
+            if (++_framesSinceFullSearch >= _gating.FullSearchEveryFrames) windows = -1;
+        }
+        if (windows < 0)
+        {
+            _framesSinceFullSearch = 0;
+            _counters.FullSearches++;
+            _counters.SearchedArea += regionArea;
+            return _finder.Find(image, _region, _candidates);
+        }
+        if (windows == 0) return 0;
+        for (int i = 0; i < windows; i++) _counters.SearchedArea += _windows[i].Area;
+        return _finder.Find(image, _region, _windows.AsSpan(0, windows), _candidates);
     }
 
     /// <summary>The source ended: emit every pass still open.</summary>
@@ -124,6 +156,12 @@ public record struct PipelineCounters
     public long FindTicks;
     public long ReadTicks;
     public long TrackTicks;
+    /// <summary>Frames whose whole region was searched (all of them without a motion gate).</summary>
+    public long FullSearches;
+    /// <summary>Pixels searched, summed over frames; over <see cref="RegionArea"/>, the share searched.</summary>
+    public long SearchedArea;
+    /// <summary>The region's pixels, summed over frames.</summary>
+    public long RegionArea;
 
     public static PipelineCounters operator +(PipelineCounters a, PipelineCounters b) => new()
     {
@@ -135,6 +173,9 @@ public record struct PipelineCounters
         FindTicks = a.FindTicks + b.FindTicks,
         ReadTicks = a.ReadTicks + b.ReadTicks,
         TrackTicks = a.TrackTicks + b.TrackTicks,
+        FullSearches = a.FullSearches + b.FullSearches,
+        SearchedArea = a.SearchedArea + b.SearchedArea,
+        RegionArea = a.RegionArea + b.RegionArea,
     };
 
     public static PipelineCounters operator -(PipelineCounters a, PipelineCounters b) => new()
@@ -147,5 +188,18 @@ public record struct PipelineCounters
         FindTicks = a.FindTicks - b.FindTicks,
         ReadTicks = a.ReadTicks - b.ReadTicks,
         TrackTicks = a.TrackTicks - b.TrackTicks,
+        FullSearches = a.FullSearches - b.FullSearches,
+        SearchedArea = a.SearchedArea - b.SearchedArea,
+        RegionArea = a.RegionArea - b.RegionArea,
     };
+}
+
+/// <summary>
+/// How a pipeline narrows its plate search on video: the camera's motion gate, and every how many frames
+/// the whole region is searched anyway (1: always).
+/// </summary>
+public sealed record FinderGating(IMotionGate Gate, int FullSearchEveryFrames)
+{
+    /// <summary>The most windows a gate may return; with more it asks for the whole region.</summary>
+    public const int MaxWindows = 16;
 }

@@ -7,11 +7,38 @@ namespace EdgeAgent.Core.Ports;
 public readonly record struct FindRegion(int X, int Y, int Width, int Height, int MinPlateHeight, int MaxPlateHeight,
     float MinAspect = 1.5f, float MaxAspect = 6.5f);
 
+/// <summary>A rectangle of a frame to search, in frame pixels. Laid out as the bridge's <c>ea_region</c>.</summary>
+public readonly record struct SearchWindow(int X, int Y, int Width, int Height)
+{
+    public long Area => (long)Width * Height;
+}
+
 /// <summary>Finds plate candidates in a gray frame. Implementations reuse their scratch memory.</summary>
 public interface IPlateFinder
 {
     /// <summary>Writes up to output.Length candidates, best first; returns how many.</summary>
     int Find(GrayImage image, in FindRegion region, Span<PlateCandidate> output);
+
+    /// <summary>
+    /// The same search restricted to <paramref name="windows"/> (clipped to the region): a plate lying whole
+    /// inside one of them is found. A finder that cannot restrict its search searches the whole region.
+    /// </summary>
+    int Find(GrayImage image, in FindRegion region, ReadOnlySpan<SearchWindow> windows, Span<PlateCandidate> output) =>
+        Find(image, region, output);
+}
+
+/// <summary>
+/// Which parts of a video frame are worth a plate search: what moved since the background it keeps, and
+/// the windows it is asked to keep (vehicles being followed). One instance per camera: it learns that
+/// camera's background frame after frame.
+/// </summary>
+public interface IMotionGate
+{
+    /// <summary>
+    /// Learns the frame and writes the windows to search; returns how many (0: nothing to search), or -1
+    /// when the whole region should be searched (the first frame, or most of the picture changed).
+    /// </summary>
+    int Plan(GrayImage image, in FindRegion region, ReadOnlySpan<SearchWindow> keep, Span<SearchWindow> windows);
 }
 
 /// <summary>Reads the characters of one candidate.</summary>

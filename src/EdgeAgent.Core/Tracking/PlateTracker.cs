@@ -36,6 +36,24 @@ public sealed class PlateTracker
         }
     }
 
+    /// <summary>
+    /// Where each followed plate should be in <paramref name="frame"/> (its last box moved by its velocity),
+    /// for the finder's motion gate; returns how many were written. Reads the tracks, changes nothing.
+    /// </summary>
+    public int PredictedBoxes(long frame, Span<SearchWindow> output)
+    {
+        int n = 0;
+        foreach (Track t in _tracks)
+        {
+            if (!t.Active || n == output.Length) continue;
+            var (x, y) = t.PredictCenter(frame);
+            int w = (int)MathF.Ceiling(Math.Max(t.LastBox.Width, t.LastBox.BoundsWidth));
+            int h = (int)MathF.Ceiling(Math.Max(t.LastBox.Height, t.LastBox.BoundsHeight));
+            output[n++] = new SearchWindow((int)(x - w / 2f), (int)(y - h / 2f), w, h);
+        }
+        return n;
+    }
+
     /// <summary>Copies each track's best frame region for evidence; null when no evidence is kept.</summary>
     public IEvidenceCapture? Evidence { get; init; }
 

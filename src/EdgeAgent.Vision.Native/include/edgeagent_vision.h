@@ -74,6 +74,10 @@ EA_API void ea_image_free(ea_image* image);
 
 typedef struct ea_finder ea_finder;
 
+typedef struct ea_region {
+    int32_t x, y, w, h;
+} ea_region;
+
 typedef struct ea_find_params {
     int32_t roi_x, roi_y, roi_w, roi_h;  /* the region of interest in frame pixels; w or h 0 = whole frame */
     int32_t min_plate_h, max_plate_h;    /* expected plate height range in frame pixels */
@@ -93,7 +97,39 @@ EA_API int ea_finder_create(ea_finder** out);
 /* Finds up to max_out candidates, best first. Returns how many were written. */
 EA_API int ea_finder_find(ea_finder* finder, const uint8_t* gray, int32_t width, int32_t height,
                           int32_t stride, const ea_find_params* params, ea_plate_box* out, int32_t max_out);
+/* The same search restricted to regions (frame pixels, clipped to params' region of interest): the motion
+ * gate's rectangles. A plate is found when it lies whole inside one region. region_count 0 finds nothing. */
+EA_API int ea_finder_find_in(ea_finder* finder, const uint8_t* gray, int32_t width, int32_t height, int32_t stride,
+                             const ea_find_params* params, const ea_region* regions, int32_t region_count,
+                             ea_plate_box* out, int32_t max_out);
 EA_API void ea_finder_free(ea_finder* finder);
+
+/* ---- Motion gate: where a frame is worth searching --------------------------------------------------- */
+
+typedef struct ea_motion ea_motion;
+
+typedef struct ea_motion_params {
+    int32_t roi_x, roi_y, roi_w, roi_h;  /* the finder's region of interest; w or h 0 = whole frame */
+    int32_t grow;                        /* pixels each changed area is grown by on every side (a plate's size) */
+    float full_share;                    /* above this share of the region changed or to search, search it all */
+} ea_motion_params;
+
+typedef struct ea_motion_info {
+    int32_t full;          /* 1: search the whole region (first frame, or most of the picture changed) */
+    int32_t threshold;     /* the noise-adaptive difference threshold used, gray levels at 1/8 scale */
+    int32_t active_tiles;  /* tiles (32x32 frame pixels) that changed, of total_tiles over the region */
+    int32_t total_tiles;
+} ea_motion_info;
+
+EA_API int ea_motion_create(ea_motion** out);
+/* Compares the frame with the gate's running background (gray at 1/8 scale) and learns it. Writes the
+ * rectangles to search (frame pixels): the changed tiles and the caller's keep rectangles (vehicles being
+ * followed), grown by params->grow and merged where they meet. Returns how many were written; 0 with
+ * info->full 0 means nothing to search; info->full 1 means search the whole region instead. */
+EA_API int ea_motion_update(ea_motion* motion, const uint8_t* gray, int32_t width, int32_t height, int32_t stride,
+                            const ea_motion_params* params, const ea_region* keep, int32_t keep_count, ea_region* out,
+                            int32_t max_out, ea_motion_info* info);
+EA_API void ea_motion_free(ea_motion* motion);
 
 /* ---- Plate preparation for OCR -------------------------------------------------------------------- */
 

@@ -18,7 +18,7 @@ int fail(int status, const std::string& message) {
 
 extern "C" {
 
-EA_API int ea_abi_version(void) { return 2; }
+EA_API int ea_abi_version(void) { return 3; }
 
 EA_API const char* ea_last_error(void) { return last_error.c_str(); }
 

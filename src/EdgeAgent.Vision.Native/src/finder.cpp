@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include <opencv2/imgproc.hpp>
@@ -109,6 +110,59 @@ cv::Rect clamp_roi(const ea_find_params& p, int width, int height) {
     return roi & cv::Rect(0, 0, width, height);
 }
 
+bool valid_call(const ea_finder* finder, const uint8_t* gray, int width, int height, int stride, const ea_find_params* params,
+                const ea_plate_box* out, int max_out) {
+    return finder != nullptr && params != nullptr && out != nullptr && max_out >= 0 && ea::valid_image(gray, width, height, stride, 1) &&
+           params->min_plate_h > 0 && params->max_plate_h >= params->min_plate_h && params->min_aspect > 0 &&
+           params->max_aspect >= params->min_aspect;
+}
+
+std::string bad_call(const char* call) {
+    return std::string(call) + ": bad finder, image, parameters or output, or an empty plate height or aspect range";
+}
+
+cv::Mat frame_of(const uint8_t* gray, int width, int height, int stride) {
+    return cv::Mat(height, width, CV_8UC1, const_cast<uint8_t*>(gray), static_cast<size_t>(stride));
+}
+
+// Searches each region on every scale, then verifies the proposals of all of them together (a plate
+// proposed in two overlapping regions is verified once) and writes the best, without overlaps.
+int find_in(ea_finder& f, const cv::Mat& image, const ea_find_params& params, const cv::Rect* regions, size_t region_count,
+            ea_plate_box* out, int max_out) {
+    f.candidates.clear();
+    f.proposals.clear();
+    // One octave-and-a-bit of plate heights per scale.
+    for (float lo = static_cast<float>(params.min_plate_h); lo <= params.max_plate_h; lo *= 2.2f)
+        for (size_t r = 0; r < region_count; r++)
+            propose(f, image, regions[r], lo, std::min(lo * 2.2f, static_cast<float>(params.max_plate_h)), params);
+    verify_proposals(f, image);
+
+    std::stable_sort(f.candidates.begin(), f.candidates.end(), [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
+    int written = 0;
+    for (size_t i = 0; i < f.candidates.size() && written < max_out; i++) {
+        const Candidate& c = f.candidates[i];
+        const cv::Rect bounds = c.outline.area() > 0 ? c.outline : c.plate.boundingRect() & cv::Rect(0, 0, image.cols, image.rows);
+        bool overlaps = false;  // non-maximum suppression against the better ones already written
+        for (int j = 0; j < written && !overlaps; j++)
+            overlaps = overlap(bounds, cv::Rect(out[j].x, out[j].y, out[j].bw, out[j].bh)) > 0.5f;
+        if (overlaps) continue;
+        ea_plate_box& b = out[written++];
+        b.cx = c.plate.center.x;
+        b.cy = c.plate.center.y;
+        b.w = c.plate.size.width;
+        b.h = c.plate.size.height;
+        b.angle = c.plate.angle;
+        b.x = bounds.x;
+        b.y = bounds.y;
+        b.bw = bounds.width;
+        b.bh = bounds.height;
+        b.score = c.score;
+        b.dark_on_light = c.dark_on_light ? 1 : 0;
+        b.char_count = c.char_count;
+    }
+    return written;
+}
+
 }  // namespace
 
 extern "C" {
@@ -124,47 +178,29 @@ EA_API int ea_finder_create(ea_finder** out) {
 EA_API int ea_finder_find(ea_finder* finder, const uint8_t* gray, int32_t width, int32_t height, int32_t stride,
                           const ea_find_params* params, ea_plate_box* out, int32_t max_out) {
     return ea::guarded("ea_finder_find", [&]() -> int {
-        if (finder == nullptr || params == nullptr || out == nullptr || max_out < 0 || !ea::valid_image(gray, width, height, stride, 1))
-            return ea::fail(EA_E_ARGUMENT, "ea_finder_find: bad finder, image, parameters or output");
-        if (params->min_plate_h <= 0 || params->max_plate_h < params->min_plate_h || params->min_aspect <= 0 ||
-            params->max_aspect < params->min_aspect)
-            return ea::fail(EA_E_ARGUMENT, "ea_finder_find: plate height or aspect range is empty");
-        const cv::Mat image(height, width, CV_8UC1, const_cast<uint8_t*>(gray), static_cast<size_t>(stride));
+        if (!valid_call(finder, gray, width, height, stride, params, out, max_out)) return ea::fail(EA_E_ARGUMENT, bad_call("ea_finder_find"));
         const cv::Rect roi = clamp_roi(*params, width, height);
         if (roi.area() == 0) return 0;
+        return find_in(*finder, frame_of(gray, width, height, stride), *params, &roi, 1, out, max_out);
+    });
+}
 
+EA_API int ea_finder_find_in(ea_finder* finder, const uint8_t* gray, int32_t width, int32_t height, int32_t stride,
+                             const ea_find_params* params, const ea_region* regions, int32_t region_count,
+                             ea_plate_box* out, int32_t max_out) {
+    return ea::guarded("ea_finder_find_in", [&]() -> int {
+        if (!valid_call(finder, gray, width, height, stride, params, out, max_out) || region_count < 0 ||
+            (region_count > 0 && regions == nullptr))
+            return ea::fail(EA_E_ARGUMENT, bad_call("ea_finder_find_in"));
+        const cv::Rect roi = clamp_roi(*params, width, height);
         ea_finder& f = *finder;
-        f.candidates.clear();
-        f.proposals.clear();
-        // One octave-and-a-bit of plate heights per scale.
-        for (float lo = static_cast<float>(params->min_plate_h); lo <= params->max_plate_h; lo *= 2.2f)
-            propose(f, image, roi, lo, std::min(lo * 2.2f, static_cast<float>(params->max_plate_h)), *params);
-        verify_proposals(f, image);
-
-        std::stable_sort(f.candidates.begin(), f.candidates.end(), [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
-        int written = 0;
-        for (size_t i = 0; i < f.candidates.size() && written < max_out; i++) {
-            const Candidate& c = f.candidates[i];
-            const cv::Rect bounds = c.outline.area() > 0 ? c.outline : c.plate.boundingRect() & cv::Rect(0, 0, width, height);
-            bool overlaps = false;  // non-maximum suppression against the better ones already written
-            for (int j = 0; j < written && !overlaps; j++)
-                overlaps = overlap(bounds, cv::Rect(out[j].x, out[j].y, out[j].bw, out[j].bh)) > 0.5f;
-            if (overlaps) continue;
-            ea_plate_box& b = out[written++];
-            b.cx = c.plate.center.x;
-            b.cy = c.plate.center.y;
-            b.w = c.plate.size.width;
-            b.h = c.plate.size.height;
-            b.angle = c.plate.angle;
-            b.x = bounds.x;
-            b.y = bounds.y;
-            b.bw = bounds.width;
-            b.bh = bounds.height;
-            b.score = c.score;
-            b.dark_on_light = c.dark_on_light ? 1 : 0;
-            b.char_count = c.char_count;
+        f.regions.clear();
+        for (int i = 0; i < region_count; i++) {
+            const cv::Rect r = cv::Rect(regions[i].x, regions[i].y, regions[i].w, regions[i].h) & roi;
+            if (r.area() > 0) f.regions.push_back(r);
         }
-        return written;
+        if (f.regions.empty()) return 0;
+        return find_in(f, frame_of(gray, width, height, stride), *params, f.regions.data(), f.regions.size(), out, max_out);
     });
 }
 

@@ -33,6 +33,7 @@ struct ea_finder {
     ea::TextRowScratch rows;
     std::vector<cv::RotatedRect> lines;
     std::vector<cv::RotatedRect> proposals;
+    std::vector<cv::Rect> regions;  // ea_finder_find_in's regions, clipped
     std::vector<ea_finder_detail::Candidate> candidates;
     ea::SegmentScratch segment_scratch;
     std::vector<ea::RowHypothesis> hypotheses;

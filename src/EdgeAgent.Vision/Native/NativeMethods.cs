@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 
 using EdgeAgent.Core.Plates;
+using EdgeAgent.Core.Ports;
 
 namespace EdgeAgent.Vision.Native;
 
@@ -10,7 +11,7 @@ internal static unsafe partial class NativeMethods
     internal const string Library = "edgeagent_vision";
 
     /// <summary>The bridge ABI this assembly was written against (ea_abi_version).</summary>
-    internal const int AbiVersion = 2;
+    internal const int AbiVersion = 3;
 
     [LibraryImport(Library, EntryPoint = "ea_abi_version")]
     internal static partial int ea_abi_version();
@@ -50,8 +51,22 @@ internal static unsafe partial class NativeMethods
     internal static partial int ea_finder_find(SafeFinderHandle finder, byte* gray, int width, int height, int stride,
         in FindParams parameters, PlateCandidate* output, int maxOutput);
 
+    [LibraryImport(Library, EntryPoint = "ea_finder_find_in")]
+    internal static partial int ea_finder_find_in(SafeFinderHandle finder, byte* gray, int width, int height, int stride,
+        in FindParams parameters, SearchWindow* regions, int regionCount, PlateCandidate* output, int maxOutput);
+
     [LibraryImport(Library, EntryPoint = "ea_finder_free")]
     internal static partial void ea_finder_free(nint finder);
+
+    [LibraryImport(Library, EntryPoint = "ea_motion_create")]
+    internal static partial int ea_motion_create(out SafeMotionHandle motion);
+
+    [LibraryImport(Library, EntryPoint = "ea_motion_update")]
+    internal static partial int ea_motion_update(SafeMotionHandle motion, byte* gray, int width, int height, int stride,
+        in MotionParams parameters, SearchWindow* keep, int keepCount, SearchWindow* output, int maxOutput, out MotionInfo info);
+
+    [LibraryImport(Library, EntryPoint = "ea_motion_free")]
+    internal static partial void ea_motion_free(nint motion);
 
     [LibraryImport(Library, EntryPoint = "ea_plate_prepare")]
     internal static partial int ea_plate_prepare(SafeFinderHandle finder, byte* gray, int width, int height, int stride,
@@ -101,6 +116,23 @@ internal static unsafe partial class NativeMethods
         public int RoiX, RoiY, RoiWidth, RoiHeight;
         public int MinPlateHeight, MaxPlateHeight;
         public float MinAspect, MaxAspect;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct MotionParams
+    {
+        public int RoiX, RoiY, RoiWidth, RoiHeight;
+        public int Grow;
+        public float FullShare;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct MotionInfo
+    {
+        public int Full;
+        public int Threshold;
+        public int ActiveTiles;
+        public int TotalTiles;
     }
 }
 

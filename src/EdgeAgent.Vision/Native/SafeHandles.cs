@@ -38,6 +38,17 @@ internal sealed class SafeFinderHandle() : SafeHandle(0, ownsHandle: true)
     }
 }
 
+internal sealed class SafeMotionHandle() : SafeHandle(0, ownsHandle: true)
+{
+    public override bool IsInvalid => handle == 0;
+
+    protected override bool ReleaseHandle()
+    {
+        NativeMethods.ea_motion_free(handle);
+        return true;
+    }
+}
+
 internal sealed class SafeReaderHandle() : SafeHandle(0, ownsHandle: true)
 {
     public override bool IsInvalid => handle == 0;

@@ -42,6 +42,10 @@ public sealed record BenchResult
     public required double TrackMsPerFrame { get; init; }
     public required double CandidatesPerFrame { get; init; }
     public required double ReadAttemptsPerFrame { get; init; }
+    /// <summary>Share of frames whose whole region was searched (all without the motion gate).</summary>
+    public required double FullSearchShare { get; init; }
+    /// <summary>Share of the region's pixels searched, over the window.</summary>
+    public required double SearchedShare { get; init; }
     public required long Dropped { get; init; }
 
     /// <summary>Reads committed to the outbox in the whole run, and their frame-to-outbox latency.</summary>
@@ -72,6 +76,8 @@ public sealed record BenchResult
             LoopCpuMsPerFrame > 0 ? $"per frame: find, read, track (one thread alone on a core: {F(1000 / LoopCpuMsPerFrame, "0")} frames/s)" : "no thread clock");
         Row("ms per frame p50 / p99", $"{F(MsP50, "0.00")} / {F(MsP99, "0.00")}", "processing thread: find, read, track");
         Row("  find / read / track", $"{F(FindMsPerFrame, "0.00")} / {F(ReadMsPerFrame, "0.00")} / {F(TrackMsPerFrame, "0.000")}", "mean ms per frame");
+        Row("  searched: whole region / pixels", $"{F(FullSearchShare * 100, "0.0")}% / {F(SearchedShare * 100, "0.0")}%",
+            "of frames searched whole / of the region's pixels searched (Finder:MotionGate)");
         Row("  candidates / read per frame", $"{F(CandidatesPerFrame, "0.00")} / {F(ReadAttemptsPerFrame, "0.00")}", "found by the finder / given to the reader");
         Row("allocated bytes per frame", F(AllocBytesPerFrame, "0.#"), "whole process (GC.GetTotalAllocatedBytes) over the window");
         Row("  frame loop only", F(LoopAllocBytesPerFrame, "0.#"), $"{FramesAllocatingWithoutPass} frames allocated without ending a pass");
@@ -114,6 +120,8 @@ public sealed record BenchResult
         json.WriteNumber("track_ms", Math.Round(TrackMsPerFrame, 4));
         json.WriteNumber("candidates_per_frame", Math.Round(CandidatesPerFrame, 3));
         json.WriteNumber("read_attempts_per_frame", Math.Round(ReadAttemptsPerFrame, 3));
+        json.WriteNumber("full_search_share", Math.Round(FullSearchShare, 4));
+        json.WriteNumber("searched_share", Math.Round(SearchedShare, 4));
         json.WriteNumber("dropped", Dropped);
         json.WriteNumber("reads", Reads);
         json.WriteNumber("published", Published);

@@ -109,6 +109,8 @@ public static class BenchRunner
                 TrackMsPerFrame = window.MsPerFrame(c.TrackTicks),
                 CandidatesPerFrame = window.Frames > 0 ? (double)c.Candidates / window.Frames : 0,
                 ReadAttemptsPerFrame = window.Frames > 0 ? (double)c.ReadAttempts / window.Frames : 0,
+                FullSearchShare = c.Frames > 0 ? (double)c.FullSearches / c.Frames : 0,
+                SearchedShare = c.RegionArea > 0 ? (double)c.SearchedArea / c.RegionArea : 0,
                 Dropped = camera.Runners.Values.Sum(r => r.FramesDropped),
                 Reads = recorder.Recorded,
                 ReadLatencyMsP50 = latencyP50,

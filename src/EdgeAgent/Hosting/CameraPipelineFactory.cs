@@ -36,8 +36,11 @@ public sealed class CameraPipelineFactory(AgentSettings settings, HardwareProfil
             MinConfidence = (float)settings.Tracking.MinConfidence,
             Tap = TrackerTap,
         };
-        var pipeline = new FramePipeline(readers.Finder, readers.Reader, region, cameraId, tracking, evidence: evidence);
-        return (pipeline, readers);
+        // The gate learns this camera's background: one per pipeline, owned with the readers.
+        OpenCvMotionGate? gate = settings.Finder.MotionGate ? new OpenCvMotionGate() : null;
+        FinderGating? gating = gate is null ? null : new FinderGating(gate, settings.Finder.FullSearchEveryFrames);
+        var pipeline = new FramePipeline(readers.Finder, readers.Reader, region, cameraId, tracking, evidence: evidence, gating: gating);
+        return (pipeline, gate is null ? readers : new Resources(readers, gate));
     }
 
     /// <summary>The finder and reader the settings choose (Ocr:Engine, Ocr:Model, Ocr:Grammar): the live loop's and eval's.</summary>
@@ -46,6 +49,15 @@ public sealed class CameraPipelineFactory(AgentSettings settings, HardwareProfil
         ArgumentNullException.ThrowIfNull(settings);
         return PlateReaderSet.Create(ParseGrammar(settings.Ocr.Grammar), settings.Ocr.TessDataPath,
             settings.Ocr.Engine == "classifier" ? AgentPaths.CharacterModelFor(settings.Ocr.Model) : null);
+    }
+
+    private sealed class Resources(IDisposable readers, IDisposable gate) : IDisposable
+    {
+        public void Dispose()
+        {
+            gate.Dispose();
+            readers.Dispose();
+        }
     }
 
     public static GrammarScope ParseGrammar(string value) => value switch

@@ -11,6 +11,7 @@ public sealed class AgentSettings
     public PrivacySettings Privacy { get; set; } = new();
     public OcrSettings Ocr { get; set; } = new();
     public TrackingSettings Tracking { get; set; } = new();
+    public FinderSettings Finder { get; set; } = new();
     public HealthSettings Health { get; set; } = new();
     public EvidenceSettings Evidence { get; set; } = new();
     public RetentionSettings Retention { get; set; } = new();
@@ -144,6 +145,15 @@ public sealed class TrackingSettings
     public int EndAfterMissedFrames { get; set; } = 6;
     public int MinObservations { get; set; } = 3;
     public double MinConfidence { get; set; } = 0.3;
+}
+
+public sealed class FinderSettings
+{
+    /// <summary>On video, search only what moved and where followed plates should be (photos are always searched whole).</summary>
+    public bool MotionGate { get; set; } = true;
+
+    /// <summary>With the gate on, the whole region is searched every this many frames anyway (1: every frame).</summary>
+    public int FullSearchEveryFrames { get; set; } = 25;
 }
 
 public sealed class HealthSettings

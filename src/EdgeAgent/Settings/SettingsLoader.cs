@@ -56,6 +56,7 @@ public static class SettingsLoader
         BindSection(configuration, "Privacy", settings.Privacy, problems);
         BindSection(configuration, "Ocr", settings.Ocr, problems);
         BindSection(configuration, "Tracking", settings.Tracking, problems);
+        BindSection(configuration, "Finder", settings.Finder, problems);
         BindSection(configuration, "Health", settings.Health, problems);
         BindSection(configuration, "Evidence", settings.Evidence, problems);
         BindSection(configuration, "Retention", settings.Retention, problems);

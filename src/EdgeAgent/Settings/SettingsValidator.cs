@@ -96,6 +96,9 @@ public static class SettingsValidator
         if (s.Tracking.MinConfidence is < 0 or > 1 || double.IsNaN(s.Tracking.MinConfidence))
             problems.Add($"Tracking:MinConfidence is {s.Tracking.MinConfidence}: expected 0..1");
 
+        if (s.Finder.FullSearchEveryFrames is < 1 or > 1000)
+            problems.Add($"Finder:FullSearchEveryFrames is {s.Finder.FullSearchEveryFrames}: expected 1..1000 (1 searches every frame whole)");
+
         ReliabilitySettingsValidator.Check(s, problems);
         if (s.Evidence.Enabled)
         {
