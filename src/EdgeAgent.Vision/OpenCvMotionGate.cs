@@ -5,10 +5,10 @@ using EdgeAgent.Vision.Native;
 namespace EdgeAgent.Vision;
 
 /// <summary>
-/// The bridge's motion gate (ea_motion_update): a running background of the gray frame at 1/8 scale,
-/// tiles of 32x32 frame pixels that differ from it by more than a noise-adaptive threshold, grown by a
-/// plate's size and merged into a few windows. Holds the background: one instance per camera, called by
-/// that camera's processing thread only.
+/// The bridge's motion gate (ea_motion_update): the last frames in gray at 1/8 scale, tiles of 32x32
+/// frame pixels that differ from the frame two back by more than a noise-adaptive threshold, grown by a
+/// plate's size and merged into a few windows. Holds the camera's recent frames: one instance per camera,
+/// called by that camera's processing thread only.
 /// </summary>
 public sealed unsafe class OpenCvMotionGate : IMotionGate, IDisposable
 {

@@ -28,15 +28,15 @@ public interface IPlateFinder
 }
 
 /// <summary>
-/// Which parts of a video frame are worth a plate search: what moved since the background it keeps, and
-/// the windows it is asked to keep (vehicles being followed). One instance per camera: it learns that
-/// camera's background frame after frame.
+/// Which parts of a video frame are worth a plate search: what moved in the last frames, and the windows
+/// it is asked to keep (vehicles being followed). One instance per camera: it keeps that camera's recent
+/// frames.
 /// </summary>
 public interface IMotionGate
 {
     /// <summary>
-    /// Learns the frame and writes the windows to search; returns how many (0: nothing to search), or -1
-    /// when the whole region should be searched (the first frame, or most of the picture changed).
+    /// Keeps the frame and writes the windows to search; returns how many (0: nothing to search), or -1
+    /// when the whole region should be searched (the first frames, or most of the picture changed).
     /// </summary>
     int Plan(GrayImage image, in FindRegion region, ReadOnlySpan<SearchWindow> keep, Span<SearchWindow> windows);
 }

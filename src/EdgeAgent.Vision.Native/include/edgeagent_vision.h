@@ -115,14 +115,14 @@ typedef struct ea_motion_params {
 } ea_motion_params;
 
 typedef struct ea_motion_info {
-    int32_t full;          /* 1: search the whole region (first frame, or most of the picture changed) */
+    int32_t full;          /* 1: search the whole region (first frames, or most of the picture changed) */
     int32_t threshold;     /* the noise-adaptive difference threshold used, gray levels at 1/8 scale */
     int32_t active_tiles;  /* tiles (32x32 frame pixels) that changed, of total_tiles over the region */
     int32_t total_tiles;
 } ea_motion_info;
 
 EA_API int ea_motion_create(ea_motion** out);
-/* Compares the frame with the gate's running background (gray at 1/8 scale) and learns it. Writes the
+/* Compares the frame with the one two frames back (gray at 1/8 scale) and keeps it. Writes the
  * rectangles to search (frame pixels): the changed tiles and the caller's keep rectangles (vehicles being
  * followed), grown by params->grow and merged where they meet. Returns how many were written; 0 with
  * info->full 0 means nothing to search; info->full 1 means search the whole region instead. */

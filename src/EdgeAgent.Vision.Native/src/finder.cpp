@@ -63,10 +63,36 @@ cv::RotatedRect plate_around(const cv::RotatedRect& text, double scale, const cv
                            cv::Size2f(plate_w, plate_h), text.angle);
 }
 
+// The factor a search scale shrinks the region by: its smallest text becomes kTargetTextHeight high.
+double scale_for(float plate_lo) {
+    const float text_lo = plate_lo * kTextToPlateHeight;
+    return std::min(1.0, static_cast<double>(kTargetTextHeight) / std::max(1.0f, text_lo));
+}
+
+// The smallest whole number of frame pixels that shrinks to a whole number of pixels (to a thousandth):
+// a part of the region that starts and ends on multiples of it shrinks to exactly the pixels the whole
+// region's shrink has there, so a search in that part sees what the full search sees. 0 when none fits.
+int grid_period(double scale, int limit) {
+    for (int n = 1; n <= limit; n++) {
+        const double shrunk = n * scale;
+        if (shrunk >= 1.0 && std::fabs(shrunk - std::round(shrunk)) < 1e-3) return n;
+    }
+    return 0;
+}
+
+// region grown outwards to the scale's grid over roi (or roi itself when the grid is coarser than roi).
+cv::Rect on_grid(const cv::Rect& region, const cv::Rect& roi, int period) {
+    if (period <= 0) return roi;
+    const int x0 = (region.x - roi.x) / period * period, y0 = (region.y - roi.y) / period * period;
+    const int x1 = (region.x + region.width - roi.x + period - 1) / period * period;
+    const int y1 = (region.y + region.height - roi.y + period - 1) / period * period;
+    return cv::Rect(roi.x + x0, roi.y + y0, x1 - x0, y1 - y0) & roi;
+}
+
 // One search scale: plates whose height lies in [plate_lo, plate_hi] frame pixels.
 void propose(ea_finder& f, const cv::Mat& gray, const cv::Rect& roi, float plate_lo, float plate_hi, const ea_find_params& p) {
     const float text_lo = plate_lo * kTextToPlateHeight;
-    const double scale = std::min(1.0, static_cast<double>(kTargetTextHeight) / std::max(1.0f, text_lo));
+    const double scale = scale_for(plate_lo);
     const cv::Mat region = gray(roi);
     if (scale < 1.0) cv::resize(region, f.small, cv::Size(), scale, scale, cv::INTER_AREA);
     else f.small = region;
@@ -125,16 +151,37 @@ cv::Mat frame_of(const uint8_t* gray, int width, int height, int stride) {
     return cv::Mat(height, width, CV_8UC1, const_cast<uint8_t*>(gray), static_cast<size_t>(stride));
 }
 
-// Searches each region on every scale, then verifies the proposals of all of them together (a plate
-// proposed in two overlapping regions is verified once) and writes the best, without overlaps.
-int find_in(ea_finder& f, const cv::Mat& image, const ea_find_params& params, const cv::Rect* regions, size_t region_count,
-            ea_plate_box* out, int max_out) {
+// Merges rectangles that overlap until none do.
+void merge_overlapping(std::vector<cv::Rect>& rects) {
+    bool merged = true;
+    while (merged) {
+        merged = false;
+        for (size_t i = 0; i < rects.size() && !merged; i++)
+            for (size_t j = i + 1; j < rects.size() && !merged; j++)
+                if ((rects[i] & rects[j]).area() > 0) {
+                    rects[i] |= rects[j];
+                    rects.erase(rects.begin() + static_cast<long>(j));
+                    merged = true;
+                }
+    }
+}
+
+// Searches each region (parts of roi, or roi itself) on every scale, then verifies the proposals of all
+// of them together (a plate proposed in two overlapping regions is verified once) and writes the best,
+// without overlaps. Regions are first aligned to each scale's shrinking grid over roi.
+int find_in(ea_finder& f, const cv::Mat& image, const ea_find_params& params, const cv::Rect& roi, const cv::Rect* regions,
+            size_t region_count, ea_plate_box* out, int max_out) {
     f.candidates.clear();
     f.proposals.clear();
     // One octave-and-a-bit of plate heights per scale.
-    for (float lo = static_cast<float>(params.min_plate_h); lo <= params.max_plate_h; lo *= 2.2f)
-        for (size_t r = 0; r < region_count; r++)
-            propose(f, image, regions[r], lo, std::min(lo * 2.2f, static_cast<float>(params.max_plate_h)), params);
+    for (float lo = static_cast<float>(params.min_plate_h); lo <= params.max_plate_h; lo *= 2.2f) {
+        const int period = grid_period(scale_for(lo), std::max(roi.width, roi.height));
+        f.aligned.clear();
+        for (size_t r = 0; r < region_count; r++) f.aligned.push_back(on_grid(regions[r], roi, period));
+        merge_overlapping(f.aligned);
+        for (const cv::Rect& region : f.aligned)
+            propose(f, image, region, lo, std::min(lo * 2.2f, static_cast<float>(params.max_plate_h)), params);
+    }
     verify_proposals(f, image);
 
     std::stable_sort(f.candidates.begin(), f.candidates.end(), [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
@@ -181,7 +228,7 @@ EA_API int ea_finder_find(ea_finder* finder, const uint8_t* gray, int32_t width,
         if (!valid_call(finder, gray, width, height, stride, params, out, max_out)) return ea::fail(EA_E_ARGUMENT, bad_call("ea_finder_find"));
         const cv::Rect roi = clamp_roi(*params, width, height);
         if (roi.area() == 0) return 0;
-        return find_in(*finder, frame_of(gray, width, height, stride), *params, &roi, 1, out, max_out);
+        return find_in(*finder, frame_of(gray, width, height, stride), *params, roi, &roi, 1, out, max_out);
     });
 }
 
@@ -200,7 +247,7 @@ EA_API int ea_finder_find_in(ea_finder* finder, const uint8_t* gray, int32_t wid
             if (r.area() > 0) f.regions.push_back(r);
         }
         if (f.regions.empty()) return 0;
-        return find_in(f, frame_of(gray, width, height, stride), *params, f.regions.data(), f.regions.size(), out, max_out);
+        return find_in(f, frame_of(gray, width, height, stride), *params, roi, f.regions.data(), f.regions.size(), out, max_out);
     });
 }
 

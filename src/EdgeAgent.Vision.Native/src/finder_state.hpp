@@ -34,6 +34,7 @@ struct ea_finder {
     std::vector<cv::RotatedRect> lines;
     std::vector<cv::RotatedRect> proposals;
     std::vector<cv::Rect> regions;  // ea_finder_find_in's regions, clipped
+    std::vector<cv::Rect> aligned;  // the same on one scale's shrinking grid
     std::vector<ea_finder_detail::Candidate> candidates;
     ea::SegmentScratch segment_scratch;
     std::vector<ea::RowHypothesis> hypotheses;
