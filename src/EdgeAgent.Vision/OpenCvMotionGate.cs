@@ -15,7 +15,7 @@ public sealed unsafe class OpenCvMotionGate : IMotionGate, IDisposable
     private readonly SafeMotionHandle _handle;
     private readonly float _fullShare;
 
-    /// <param name="fullShare">above this share of the region changed (or to search), the whole region is searched.</param>
+    /// <param name="fullShare">above this share of the region's tiles changed, the whole region is searched.</param>
     public OpenCvMotionGate(float fullShare = 0.5f)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(fullShare);
@@ -36,9 +36,9 @@ public sealed unsafe class OpenCvMotionGate : IMotionGate, IDisposable
             RoiY = region.Y,
             RoiWidth = region.Width,
             RoiHeight = region.Height,
-            // A plate whose characters changed lies within a plate's height of the change on every side,
-            // except for its width: the largest plate's height is a plate's half-width and more.
-            Grow = region.MaxPlateHeight,
+            // A moving plate's own tiles change; the margin keeps it clear of the window's edge by more than
+            // the finder's local-mean window (0.47 of the largest plate height on either side).
+            Grow = (region.MaxPlateHeight + 1) / 2,
             FullShare = _fullShare,
         };
         int written;

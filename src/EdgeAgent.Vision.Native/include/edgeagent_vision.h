@@ -111,7 +111,8 @@ typedef struct ea_motion ea_motion;
 typedef struct ea_motion_params {
     int32_t roi_x, roi_y, roi_w, roi_h;  /* the finder's region of interest; w or h 0 = whole frame */
     int32_t grow;                        /* pixels each changed area is grown by on every side (a plate's size) */
-    float full_share;                    /* above this share of the region changed or to search, search it all */
+    float full_share;                    /* above this share of the region's tiles changed, search it all (so too
+                                            above 80 % of it to search) */
 } ea_motion_params;
 
 typedef struct ea_motion_info {

@@ -13,6 +13,7 @@
 
 #include "bridge_common.hpp"
 #include "finder_state.hpp"
+#include "search_regions.hpp"
 
 using namespace ea_finder_detail;
 
@@ -151,21 +152,6 @@ cv::Mat frame_of(const uint8_t* gray, int width, int height, int stride) {
     return cv::Mat(height, width, CV_8UC1, const_cast<uint8_t*>(gray), static_cast<size_t>(stride));
 }
 
-// Merges rectangles that overlap until none do.
-void merge_overlapping(std::vector<cv::Rect>& rects) {
-    bool merged = true;
-    while (merged) {
-        merged = false;
-        for (size_t i = 0; i < rects.size() && !merged; i++)
-            for (size_t j = i + 1; j < rects.size() && !merged; j++)
-                if ((rects[i] & rects[j]).area() > 0) {
-                    rects[i] |= rects[j];
-                    rects.erase(rects.begin() + static_cast<long>(j));
-                    merged = true;
-                }
-    }
-}
-
 // Searches each region (parts of roi, or roi itself) on every scale, then verifies the proposals of all
 // of them together (a plate proposed in two overlapping regions is verified once) and writes the best,
 // without overlaps. Regions are first aligned to each scale's shrinking grid over roi.
@@ -178,7 +164,7 @@ int find_in(ea_finder& f, const cv::Mat& image, const ea_find_params& params, co
         const int period = grid_period(scale_for(lo), std::max(roi.width, roi.height));
         f.aligned.clear();
         for (size_t r = 0; r < region_count; r++) f.aligned.push_back(on_grid(regions[r], roi, period));
-        merge_overlapping(f.aligned);
+        ea::merge_regions(f.aligned);
         for (const cv::Rect& region : f.aligned)
             propose(f, image, region, lo, std::min(lo * 2.2f, static_cast<float>(params.max_plate_h)), params);
     }

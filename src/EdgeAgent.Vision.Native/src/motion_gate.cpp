@@ -19,6 +19,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "bridge_common.hpp"
+#include "search_regions.hpp"
 
 // Reused frame after frame: nothing is allocated once the first frames have sized it.
 struct ea_motion {
@@ -37,6 +38,7 @@ constexpr int kMinThreshold = 6;     // gray levels; at 1/8 scale sensor noise i
 constexpr float kNoiseFactor = 5.0f; // times the median difference (about 3.4 sigma of Gaussian noise)
 constexpr int kMaxThreshold = 30;    // a median this high is a change of the whole picture, not noise
 constexpr int kMinChangedPerTile = 2;  // of the tile's 16 pixels
+constexpr double kMaxSearchShare = 0.8;  // windows larger than this share of the region: search it whole
 
 // The median of |frame - earlier frame| over the region: an estimate of the noise when most of it is still.
 int median_difference(const cv::Mat& diff) {
@@ -52,25 +54,6 @@ int median_difference(const cv::Mat& diff) {
         if (seen > half) return v;
     }
     return 255;
-}
-
-bool overlaps_or_touches(const cv::Rect& a, const cv::Rect& b) {
-    return a.x <= b.x + b.width && b.x <= a.x + a.width && a.y <= b.y + b.height && b.y <= a.y + a.height;
-}
-
-// Merges rectangles that overlap or touch until none do: each plate then lies whole in one of them.
-void merge_rects(std::vector<cv::Rect>& rects) {
-    bool merged = true;
-    while (merged) {
-        merged = false;
-        for (size_t i = 0; i < rects.size() && !merged; i++)
-            for (size_t j = i + 1; j < rects.size() && !merged; j++)
-                if (overlaps_or_touches(rects[i], rects[j])) {
-                    rects[i] |= rects[j];
-                    rects.erase(rects.begin() + static_cast<long>(j));
-                    merged = true;
-                }
-    }
 }
 
 }  // namespace
@@ -163,7 +146,7 @@ EA_API int ea_motion_update(ea_motion* motion, const uint8_t* gray, int32_t widt
                 for (int tx = std::max(0, x0); tx <= x1; tx++) m.tiles.at<uint8_t>(ty, tx) = 1;
         }
 
-        // Connected groups of tiles, grown by a plate's size, merged where they meet.
+        // Connected groups of tiles, grown by a plate's size, merged where that does not add much to search.
         const int count = cv::connectedComponentsWithStats(m.tiles, m.labels, m.stats, m.centroids, 8, CV_32S);
         m.rects.clear();
         for (int i = 1; i < count; i++) {
@@ -173,12 +156,12 @@ EA_API int ea_motion_update(ea_motion* motion, const uint8_t* gray, int32_t widt
             r = cv::Rect(r.x - params->grow, r.y - params->grow, r.width + 2 * params->grow, r.height + 2 * params->grow) & roi;
             if (r.area() > 0) m.rects.push_back(r);
         }
-        merge_rects(m.rects);
+        ea::merge_regions(m.rects);
 
-        // Rectangles covering most of the region cost as much as the region: search it all instead.
+        // Rectangles covering nearly all of the region cost as much as the region: search it all instead.
         double area = 0;
         for (const cv::Rect& r : m.rects) area += r.area();
-        if (area > params->full_share * static_cast<double>(roi.area()) || static_cast<int>(m.rects.size()) > max_out) {
+        if (area > kMaxSearchShare * static_cast<double>(roi.area()) || static_cast<int>(m.rects.size()) > max_out) {
             info->full = 1;
             return 0;
         }
