@@ -20,6 +20,7 @@ public sealed class ImageCodecTests : IDisposable
     private static Frame Halves(int width, int height)
     {
         var frame = new Frame(width, height);
+        frame.Bgr.AsSpan().Clear();   // a Frame's arrays are uninitialised: the black half must be written
         for (int y = 0; y < height; y++)
             for (int x = width / 2; x < width; x++)
                 frame.Bgr.AsSpan(y * frame.BgrStride + x * 3, 3).Fill(255);
