@@ -36,9 +36,10 @@ public sealed unsafe class OpenCvMotionGate : IMotionGate, IDisposable
             RoiY = region.Y,
             RoiWidth = region.Width,
             RoiHeight = region.Height,
-            // A moving plate's own tiles change; the margin keeps it clear of the window's edge by more than
-            // the finder's local-mean window (0.47 of the largest plate height on either side).
-            Grow = (region.MaxPlateHeight + 1) / 2,
+            // A moving plate's own tiles change; the margin keeps it clear of the window's edge, where the
+            // finder's local mean (0.47 of the largest plate height either side) and edge threshold see
+            // less than the whole region. Half the height lost 2 of the hard set's 200 passes.
+            Grow = region.MaxPlateHeight,
             FullShare = _fullShare,
         };
         int written;
