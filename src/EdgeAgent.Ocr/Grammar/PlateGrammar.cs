@@ -112,14 +112,15 @@ public sealed class PlateGrammar(GrammarScope scope = GrammarScope.Auto)
         return true;
     }
 
-    // The raw read: each position as its likeliest character, or left out when it is likelier not one.
+    // The raw read: each position as its likeliest character, or left out when it is likelier not one (at the
+    // price a format pays for leaving a position out, so that leaving out a bar does not favour the raw read).
     private static float RawCost(CharTable table)
     {
         float cost = 0;
         for (int i = 0; i < table.Length; i++)
         {
             float character = CharTable.Cost(1 - table.Noise(i)) + CharTable.Cost(table.Probability(i, table.Best(i, 'X')));
-            cost += IsCharacter(table, i) ? character : CharTable.Cost(table.Noise(i));
+            cost += IsCharacter(table, i) ? character : DropCost + CharTable.Cost(table.Noise(i));
         }
         return cost;
     }
