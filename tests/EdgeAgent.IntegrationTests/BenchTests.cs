@@ -66,7 +66,9 @@ public partial class BenchTests
         Assert.True(run.ExitCode == 0, run.ToString());
         using JsonDocument doc = JsonDocument.Parse(await File.ReadAllTextAsync(json));
         Assert.Equal(2, doc.RootElement.GetProperty("cameras").GetInt32());
-        Assert.Equal(2 * 130 - 30, doc.RootElement.GetProperty("frames").GetInt64());   // the total of both loops
+        // The total of both loops. The window opens at the 30th frame of the two together; the other loop may
+        // finish a frame or two while that snapshot is taken, so the window can start a little later.
+        Assert.InRange(doc.RootElement.GetProperty("frames").GetInt64(), 2 * 130 - 30 - 6, 2 * 130 - 30);
         long reads = doc.RootElement.GetProperty("reads").GetInt64();
         var messages = await capture.WaitForAsync(all => all.Count(m => m.Topic.EndsWith("/read", StringComparison.Ordinal)) >= reads, TimeSpan.FromSeconds(10));
         var byCamera = messages.Where(m => m.Topic.EndsWith("/read", StringComparison.Ordinal))
