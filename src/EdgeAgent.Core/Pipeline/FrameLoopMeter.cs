@@ -104,7 +104,7 @@ public sealed class LoopMeter
     private long _allocated;
     private long _allocatingFrames;
     private long _cpuNanoseconds;
-    private readonly List<(long, long, int)> _offenders = new(capacity: 16);
+    private readonly List<(long, long, int, bool)> _offenders = new(capacity: 16);
 
     internal LoopMeter(FrameLoopMeter meter, FramePipeline pipeline)
     {
@@ -128,9 +128,9 @@ public sealed class LoopMeter
 
     /// <summary>
     /// The first few frames that allocated without ending a pass (frame index, bytes, garbage collections that
-    /// ran while it was processed), to find the culprit.
+    /// ran while it was processed, whether the measured window had opened), to find the culprit.
     /// </summary>
-    public IReadOnlyList<(long Frame, long Bytes, int Collections)> AllocatingFrames
+    public IReadOnlyList<(long Frame, long Bytes, int Collections, bool InWindow)> AllocatingFrames
     {
         get
         {
@@ -146,7 +146,7 @@ public sealed class LoopMeter
         {
             Interlocked.Increment(ref _allocatingFrames);
             lock (_offenders)
-                if (_offenders.Count < _offenders.Capacity) _offenders.Add((frameIndex, allocatedBytes, collections));
+                if (_offenders.Count < _offenders.Capacity) _offenders.Add((frameIndex, allocatedBytes, collections, _meter.WindowStart is not null));
         }
         _meter.FrameDone(processingTicks);
     }

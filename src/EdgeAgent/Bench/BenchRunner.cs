@@ -119,8 +119,9 @@ public static class BenchRunner
             };
             result.WriteTable(CreateConsole());
             foreach (LoopMeter loop in meter.Loops)
-                foreach (var (frame, bytes, collections) in loop.AllocatingFrames)
+                foreach (var (frame, bytes, collections, inWindow) in loop.AllocatingFrames)
                     Say($"{loop.Pipeline.CameraId} frame {frame} allocated {bytes} bytes without ending a pass" +
+                        (inWindow ? "" : " (warm-up, not counted)") +
                         (collections > 0 ? $" ({collections} garbage collection(s) ran while it was processed)" : ""));
             if (options.Json is { } json)
             {
