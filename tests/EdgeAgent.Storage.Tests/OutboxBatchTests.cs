@@ -6,20 +6,12 @@ using EdgeAgent.Core.Reads;
 using EdgeAgent.TestSupport;
 
 using Xunit.Abstractions;
+using static EdgeAgent.Storage.Tests.SampleReads;
 
 namespace EdgeAgent.Storage.Tests;
 
 public class OutboxBatchTests(ITestOutputHelper output)
 {
-    private static PlateReadEvent Read(int n) => new()
-    {
-        Id = $"01JE{n:D22}",
-        Time = DateTimeOffset.UnixEpoch.AddSeconds(1_800_000_000 + n),
-        Site = "s", Camera = "c", Lane = "1", Direction = "north",
-        PlateHash = n.ToString("x64", System.Globalization.CultureInfo.InvariantCulture), KeyId = "k:2027-01-15",
-        Confidence = 0.9f, Layout = PlateLayout.GbCurrent, MatchesGrammar = true, Clock = ClockState.Unknown, Frames = 5,
-    };
-
     private static PlateReadEvent[] Reads(int from, int count) => Enumerable.Range(from, count).Select(Read).ToArray();
 
     [Fact]

@@ -4,6 +4,7 @@ using EdgeAgent.TestSupport;
 
 using FsCheck;
 using FsCheck.Fluent;
+using static EdgeAgent.Storage.Tests.SampleReads;
 
 namespace EdgeAgent.Storage.Tests;
 
@@ -13,15 +14,6 @@ namespace EdgeAgent.Storage.Tests;
 /// </summary>
 public class OutboxPropertyTests
 {
-    private static PlateReadEvent Read(int n) => new()
-    {
-        Id = $"01JE{n:D22}",
-        Time = DateTimeOffset.UnixEpoch.AddSeconds(1_800_000_000 + n),
-        Site = "s", Camera = "c", Lane = "1", Direction = "north",
-        PlateHash = n.ToString("x64", System.Globalization.CultureInfo.InvariantCulture), KeyId = "k:2027-01-15",
-        Confidence = 0.9f, Layout = PlateLayout.GbCurrent, MatchesGrammar = true, Clock = ClockState.Unknown, Frames = 5,
-    };
-
     // An operation: append N reads, acknowledge the oldest K unsent, or set a cap of C KB.
     private static readonly Gen<(int Kind, int Amount)> Operation = Gen.OneOf(
         Gen.Choose(1, 120).Select(n => (0, n)),

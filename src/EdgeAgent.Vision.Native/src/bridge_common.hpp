@@ -28,6 +28,20 @@ int guarded(const char* call, Body&& body) noexcept {
     }
 }
 
+// A plate's rotated rectangle and its upright bounds into the ABI's box (the finder and the reader both
+// report plates this way; score and polarity are the caller's to fill).
+inline void write_plate_box(const cv::RotatedRect& plate, const cv::Rect& bounds, ea_plate_box& b) {
+    b.cx = plate.center.x;
+    b.cy = plate.center.y;
+    b.w = plate.size.width;
+    b.h = plate.size.height;
+    b.angle = plate.angle;
+    b.x = bounds.x;
+    b.y = bounds.y;
+    b.bw = bounds.width;
+    b.bh = bounds.height;
+}
+
 inline bool valid_image(const void* data, int width, int height, int stride, int channels) {
     return data != nullptr && width > 0 && height > 0 && stride >= width * channels;
 }

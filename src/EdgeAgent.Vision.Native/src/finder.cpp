@@ -180,15 +180,7 @@ int find_in(ea_finder& f, const cv::Mat& image, const ea_find_params& params, co
             overlaps = overlap(bounds, cv::Rect(out[j].x, out[j].y, out[j].bw, out[j].bh)) > 0.5f;
         if (overlaps) continue;
         ea_plate_box& b = out[written++];
-        b.cx = c.plate.center.x;
-        b.cy = c.plate.center.y;
-        b.w = c.plate.size.width;
-        b.h = c.plate.size.height;
-        b.angle = c.plate.angle;
-        b.x = bounds.x;
-        b.y = bounds.y;
-        b.bw = bounds.width;
-        b.bh = bounds.height;
+        ea::write_plate_box(c.plate, bounds, b);
         b.score = c.score;
         b.dark_on_light = c.dark_on_light ? 1 : 0;
         b.char_count = c.char_count;

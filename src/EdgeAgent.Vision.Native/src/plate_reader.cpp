@@ -129,16 +129,7 @@ bool read_pass(ea_reader& r, const cv::Mat& image, const cv::RotatedRect& plate,
 }
 
 void write_box(const cv::RotatedRect& plate, int width, int height, ea_plate_box& b) {
-    const cv::Rect bounds = plate.boundingRect() & cv::Rect(0, 0, width, height);
-    b.cx = plate.center.x;
-    b.cy = plate.center.y;
-    b.w = plate.size.width;
-    b.h = plate.size.height;
-    b.angle = plate.angle;
-    b.x = bounds.x;
-    b.y = bounds.y;
-    b.bw = bounds.width;
-    b.bh = bounds.height;
+    write_plate_box(plate, plate.boundingRect() & cv::Rect(0, 0, width, height), b);
 }
 
 }  // namespace
