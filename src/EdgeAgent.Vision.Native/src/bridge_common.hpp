@@ -42,6 +42,12 @@ inline void write_plate_box(const cv::RotatedRect& plate, const cv::Rect& bounds
     b.bh = bounds.height;
 }
 
+// The ABI's region of interest (frame pixels; w or h 0 = the whole frame), clipped to the frame.
+inline cv::Rect region_of_interest(int x, int y, int w, int h, int width, int height) {
+    const cv::Rect frame(0, 0, width, height);
+    return (w <= 0 || h <= 0 ? frame : cv::Rect(x, y, w, h)) & frame;
+}
+
 inline bool valid_image(const void* data, int width, int height, int stride, int channels) {
     return data != nullptr && width > 0 && height > 0 && stride >= width * channels;
 }

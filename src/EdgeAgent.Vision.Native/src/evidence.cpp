@@ -16,10 +16,10 @@ namespace {
 thread_local std::vector<uchar> encoded;
 thread_local cv::Mat scratch;
 
-thread_local std::string encode_error;
-
+// A failed encoding counts as one that does not fit, as imencode's false did; its message is not used.
 bool encode(const cv::Mat& image, int quality, std::vector<uchar>& out) {
-    return ea::encode_jpeg(image, quality, /*optimize=*/true, out, encode_error);
+    std::string error;
+    return ea::encode_jpeg(image, quality, /*optimize=*/true, out, error);
 }
 
 }  // namespace

@@ -132,9 +132,7 @@ void verify_proposals(ea_finder& f, const cv::Mat& image) {
 }
 
 cv::Rect clamp_roi(const ea_find_params& p, int width, int height) {
-    cv::Rect roi(p.roi_x, p.roi_y, p.roi_w, p.roi_h);
-    if (p.roi_w <= 0 || p.roi_h <= 0) roi = cv::Rect(0, 0, width, height);
-    return roi & cv::Rect(0, 0, width, height);
+    return ea::region_of_interest(p.roi_x, p.roi_y, p.roi_w, p.roi_h, width, height);
 }
 
 bool valid_call(const ea_finder* finder, const uint8_t* gray, int width, int height, int stride, const ea_find_params* params,

@@ -95,9 +95,7 @@ EA_API int ea_motion_update(ea_motion* motion, const uint8_t* gray, int32_t widt
             return 0;
         }
 
-        cv::Rect roi(params->roi_x, params->roi_y, params->roi_w, params->roi_h);
-        if (params->roi_w <= 0 || params->roi_h <= 0) roi = cv::Rect(0, 0, width, height);
-        roi &= cv::Rect(0, 0, width, height);
+        const cv::Rect roi = ea::region_of_interest(params->roi_x, params->roi_y, params->roi_w, params->roi_h, width, height);
         const cv::Rect small_roi = cv::Rect(roi.x / kShrink, roi.y / kShrink, (roi.width + kShrink - 1) / kShrink,
                                             (roi.height + kShrink - 1) / kShrink) & cv::Rect(cv::Point(), small_size);
         if (small_roi.area() == 0) return 0;

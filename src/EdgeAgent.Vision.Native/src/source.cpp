@@ -47,12 +47,14 @@ struct ea_source {
     bool draining = false;  // the input has ended; the decoder is giving up the frames it holds
     int width = 0;
     int height = 0;
-    double fps = 0;
+    double fps = 0;  // 0 when the stream does not say
     int64_t frames_read = 0;
     int64_t frame_count = -1;
     double last_pts_ms = 0;
-    double frame_interval_ms = 40;  // from the stream's frame rate; 25 fps when it does not say
     Clock::time_point deadline;     // the blocking FFmpeg call in progress is abandoned after this
+
+    // From the stream's frame rate; 25 fps when it does not say.
+    double frame_interval_ms() const { return fps > 0 ? 1000.0 / fps : 40.0; }
 
     ~ea_source() {
         sws_freeContext(scaler);
@@ -134,10 +136,7 @@ int open_decoder(ea_source& s, const std::string& what) {
     if (s.width <= 0 || s.height <= 0) return ea::fail(EA_E_OPEN, "source " + s.uri + " reports no frame size (not a video stream?)");
     const AVRational rate = av_guess_frame_rate(s.format, const_cast<AVStream*>(stream), nullptr);
     const double fps = rate.num > 0 && rate.den > 0 ? av_q2d(rate) : 0;
-    if (std::isfinite(fps) && fps > 0 && fps < 1000) {
-        s.fps = fps;
-        s.frame_interval_ms = 1000.0 / fps;
-    }
+    if (std::isfinite(fps) && fps > 0 && fps < 1000) s.fps = fps;
     if (s.is_file) {
         if (stream->nb_frames > 0) s.frame_count = stream->nb_frames;
         else if (s.fps > 0 && s.format->duration > 0)
@@ -290,7 +289,7 @@ EA_API int ea_source_read(ea_source* source, uint8_t* bgr, int32_t bgr_stride, u
         // FFmpeg gives no time to some frames it flushes out of the decoder after the last packet:
         // keep timestamps increasing by continuing at the frame interval.
         double pts = frame_time_ms(*source);
-        if (source->frames_read > 0 && !(pts > source->last_pts_ms)) pts = source->last_pts_ms + source->frame_interval_ms;
+        if (source->frames_read > 0 && !(pts > source->last_pts_ms)) pts = source->last_pts_ms + source->frame_interval_ms();
         if (pts < 0) pts = 0;
         source->last_pts_ms = pts;
         if (pts_ms != nullptr) *pts_ms = pts;
