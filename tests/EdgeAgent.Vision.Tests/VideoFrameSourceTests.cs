@@ -38,6 +38,44 @@ public class VideoFrameSourceTests
         Assert.Contains(frame.Gray, b => b > 0);
     }
 
+    // Gray comes from the decoder's luma plane (stretched from video range), not from the BGR frame: it must
+    // still be the BGR frame's luminance, for video-range streams and full-range (JPEG-range) ones alike.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Read_GrayIsTheLuminanceOfTheBgrFrame(bool fullRange)
+    {
+        using var dir = new TempDirectory();
+        string path = BundledSample;
+        if (fullRange)
+        {
+            path = dir.File("full-range.mp4");
+            var ffmpeg = System.Diagnostics.Process.Start("ffmpeg", ["-hide_banner", "-loglevel", "error", "-y", "-i", BundledSample,
+                "-frames:v", "5", "-vf", "scale=out_range=full", "-pix_fmt", "yuvj420p", "-c:v", "libx264", "-preset", "ultrafast", path])!;
+            ffmpeg.WaitForExit();
+            Assert.Equal(0, ffmpeg.ExitCode);
+        }
+        using VideoFrameSource source = VideoFrameSource.Open(path);
+        var frame = new Frame(source.Info.Width, source.Info.Height);
+        for (int i = 0; i < 5; i++) Assert.Equal(FrameReadResult.Frame, source.Read(frame));
+
+        long differenceSum = 0;
+        int worst = 0;
+        for (int p = 0; p < frame.Gray.Length; p++)
+        {
+            byte b = frame.Bgr[p * 3], g = frame.Bgr[p * 3 + 1], r = frame.Bgr[p * 3 + 2];
+            int luminance = (int)Math.Round(0.114 * b + 0.587 * g + 0.299 * r);
+            int difference = Math.Abs(luminance - frame.Gray[p]);
+            differenceSum += difference;
+            worst = Math.Max(worst, difference);
+        }
+        double mean = (double)differenceSum / frame.Gray.Length;
+        // FFmpeg's BGR conversion rounds its video-range offset about 1.5 levels darker; saturated colours clip.
+        Assert.True(mean < 2.5, $"mean difference {mean:F2} gray levels");
+        Assert.True(worst <= 16, $"largest difference {worst} gray levels");
+        Assert.Contains(frame.Gray, v => v > 200);
+    }
+
     [Fact]
     public void Open_MissingFile_SaysItDoesNotExist()
     {
