@@ -51,10 +51,12 @@ public sealed class EvidenceSnapshot : IDisposable
 }
 
 /// <summary>
-/// Buffers for evidence snapshots, of exactly the capture's sizes, made as needed up to a limit and reused
-/// after that: the images of passes waiting for redaction take a bounded amount of memory, and a steady
-/// stream of passes allocates nothing (no large-object churn, no gen2 collections). When every buffer is in
-/// use, a pass goes without evidence (counted in <see cref="Exhausted"/>) rather than growing the heap.
+/// Buffers for evidence snapshots, of exactly the capture's sizes, up to a limit and reused: the images of
+/// passes waiting for redaction take a bounded amount of memory, and a steady stream of passes allocates
+/// nothing (no large-object churn, no gen2 collections). <see cref="Fill"/> makes them all at once (the agent
+/// does, before its first frame); otherwise they are made as needed. When every buffer is in use, a pass goes
+/// without evidence (counted in <see cref="Exhausted"/>) rather than growing the heap. Rented last-returned
+/// first, so a steady stream keeps reusing the same few buffers and the rest are never written.
 /// </summary>
 public sealed class EvidenceBufferPool(int plateBytes, int overviewBytes, int capacity)
 {
@@ -87,6 +89,24 @@ public sealed class EvidenceBufferPool(int plateBytes, int overviewBytes, int ca
         Interlocked.Increment(ref _exhausted);
         plate = overview = [];
         return false;
+    }
+
+    /// <summary>
+    /// Makes every buffer now. They are large objects (the overview's 1.5 MB at 960 wide): made in the middle of
+    /// a run they cost the frame loop that takes the snapshot an allocation and the process a gen2 collection.
+    /// Uninitialised and never written until a pass uses them, so the pages of buffers not yet used are not
+    /// resident: this costs address space, not RSS.
+    /// </summary>
+    public void Fill()
+    {
+        lock (_gate)
+        {
+            while (_created < capacity)
+            {
+                _created++;
+                _free.Push((GC.AllocateUninitializedArray<byte>(plateBytes), GC.AllocateUninitializedArray<byte>(overviewBytes)));
+            }
+        }
     }
 
     public void Return(byte[] plate, byte[] overview)

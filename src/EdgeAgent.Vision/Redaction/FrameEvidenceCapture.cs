@@ -18,28 +18,34 @@ public sealed record EvidenceCaptureOptions
     public float CropMarginX { get; init; } = 0.15f;
     public float CropMarginY { get; init; } = 0.5f;
     /// <summary>
-    /// Slots whose buffers are allocated up front. The tracker fills its lowest free slot first, so these cover
-    /// that many vehicles at once; a slot beyond them gets its buffers at its first use, once per process.
+    /// Slots whose buffers are allocated up front (all of them by default). The tracker fills its lowest free
+    /// slot first, so a slot's pages become resident only when that many vehicles were followed at once; a slot
+    /// beyond these gets its buffers at its first use, an allocation on the frame loop, once per process.
     /// </summary>
-    public int PreallocatedSlots { get; init; } = 4;
+    public int PreallocatedSlots { get; init; } = int.MaxValue;
     /// <summary>
     /// Snapshots that may exist at once (emitted passes whose images wait for, or are in, redaction); beyond
     /// that a pass goes without evidence. Set it to the evidence queue's length plus two.
     /// </summary>
     public int MaxSnapshots { get; init; } = 10;
+    /// <summary>
+    /// Make every snapshot buffer at construction (before the first frame) rather than at the passes that first
+    /// need them: no allocation of large objects, and so no gen2 collection, while frames run.
+    /// </summary>
+    public bool PreallocateSnapshots { get; init; } = true;
 }
 
 /// <summary>
 /// The evidence hook of the frame loop: per tracker slot, a crop buffer and an overview buffer allocated
-/// once (up front for the first few slots); when a track's best read improves, one bridge call copies the plate region and a shrunken frame
+/// once, up front; when a track's best read improves, one bridge call copies the plate region and a shrunken frame
 /// into them (no managed allocation). When the pass is emitted the slot's copy goes into rented buffers
 /// (<see cref="EvidenceSnapshot"/>), so the slot is free for the next vehicle at once.
 /// </summary>
 public sealed unsafe class FrameEvidenceCapture : IEvidenceCapture
 {
     private readonly EvidenceCaptureOptions _options;
-    // The first few allocated at once, the rest at their first capture: memory follows the most vehicles seen
-    // at once, not the tracker's limit of 16.
+    // Allocated at once (uninitialised: a slot's pages become resident at its first capture, so resident memory
+    // follows the most vehicles seen at once, not the tracker's limit of 16).
     private readonly Slot?[] _slots;
     private readonly int _overviewWidth, _overviewHeight;
     private readonly float _overviewScale;
@@ -59,6 +65,7 @@ public sealed unsafe class FrameEvidenceCapture : IEvidenceCapture
         _snapshots = new EvidenceBufferPool(_options.CropMaxWidth * _options.CropMaxHeight * 3, _overviewWidth * _overviewHeight * 3,
             Math.Max(1, _options.MaxSnapshots));
         for (int i = 0; i < Math.Min(slots, _options.PreallocatedSlots); i++) _slots[i] = NewSlot();
+        if (_options.PreallocateSnapshots) _snapshots.Fill();
     }
 
     private Slot NewSlot() => new(_options.CropMaxWidth * _options.CropMaxHeight * 3, _overviewWidth * _overviewHeight * 3);
