@@ -78,6 +78,53 @@ public sealed class RedactionTests(ITestOutputHelper output)
         Assert.True((double)result.PixelsFilled / (overview.Width * overview.Height) < 0.35, "more than a third of the picture filled");
     }
 
+    // The boxes the redactor filled on the scene's overview when it searched with OpenCV 4.6's own multi-scale
+    // calls (CascadeClassifier::detectMultiScale over the whole pyramid, HOGDescriptor::detectMultiScale on the
+    // whole enlarged image), before it searched the cascades one level per call and HOG's large levels in bands
+    // to hold less memory. The same boxes (kind, place, size) mean the same pixels filled: nothing got through.
+    private static readonly (RedactedKind Kind, int X, int Y, int Width, int Height)[] SceneBoxesFromWholePyramidSearch =
+    [
+        (RedactedKind.FrontalFace, 554, 57, 37, 37), (RedactedKind.ProfileFace, 854, 312, 36, 36), (RedactedKind.ProfileFace, 727, 348, 34, 34),
+        (RedactedKind.ProfileFace, 549, 53, 42, 42), (RedactedKind.FullBody, 266, 356, 52, 106), (RedactedKind.FullBody, 170, 351, 49, 97),
+        (RedactedKind.FullBody, 53, 371, 57, 115), (RedactedKind.FullBody, 19, 393, 60, 119), (RedactedKind.Person, 171, 354, 52, 107),
+        (RedactedKind.Person, 18, 391, 67, 131), (RedactedKind.Person, 189, 350, 59, 117), (RedactedKind.Person, 49, 374, 64, 130),
+        (RedactedKind.Person, 101, 393, 56, 109), (RedactedKind.Person, 258, 342, 71, 142), (RedactedKind.Person, 685, 318, 120, 222),
+        (RedactedKind.Person, 800, 273, 147, 267),
+    ];
+
+    [Fact]
+    public void Redact_Scene_FillsTheBoxesOpenCvsWholePyramidSearchFound()
+    {
+        var (frame, _) = RedactionScene.Build();
+        using EvidenceSnapshot snapshot = Snapshot(frame);
+        using var redactor = new Redactor();
+
+        RedactionResult result = redactor.Redact(snapshot.Overview, PrivacyMasks.None);
+
+        var found = result.Boxes.Select(b => (b.Kind, b.X, b.Y, b.Width, b.Height)).Order().ToArray();
+        Assert.Equal(SceneBoxesFromWholePyramidSearch.Order().ToArray(), found);
+        Assert.Equal(103_601, result.PixelsFilled);
+    }
+
+    [Fact]
+    public void Take_WithSnapshotBuffersMadeAtConstruction_AllocatesOnlyTheSnapshotsOwnObjects()
+    {
+        Frame frame = Plain();
+        var capture = new FrameEvidenceCapture(16, frame.Width, frame.Height, new EvidenceCaptureOptions { MaxSnapshots = 4 });
+        var held = new EvidenceSnapshot[4];
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 4; i++)
+        {
+            frame.Index = i;
+            capture.Capture(i, frame, PlateBox);                 // a different tracker slot each time: all were made up front
+            held[i] = capture.Take(i, i) ?? throw new InvalidOperationException("no snapshot");
+        }
+        long perSnapshot = (GC.GetAllocatedBytesForCurrentThread() - before) / 4;
+        foreach (EvidenceSnapshot s in held) s.Dispose();
+        // The snapshot and its two image records (about 250 bytes), never a 1.5 MB buffer made mid-run.
+        Assert.InRange(perSnapshot, 1, 1024);
+    }
+
     private static Frame Plain(int width = 1920, int height = 1080, byte value = 128)
     {
         var frame = new Frame(width, height) { Index = 7 };
