@@ -12,6 +12,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "bridge_common.hpp"
+#include "area_shrink.hpp"
 #include "finder_state.hpp"
 #include "search_regions.hpp"
 
@@ -91,18 +92,21 @@ cv::Rect on_grid(const cv::Rect& region, const cv::Rect& roi, int period) {
 }
 
 // One search scale: plates whose height lies in [plate_lo, plate_hi] frame pixels.
-void propose(ea_finder& f, const cv::Mat& gray, const cv::Rect& roi, float plate_lo, float plate_hi, const ea_find_params& p) {
+void propose(ea_finder& f, size_t scale_index, const cv::Mat& gray, const cv::Rect& roi, float plate_lo, float plate_hi,
+             const ea_find_params& p) {
     const float text_lo = plate_lo * kTextToPlateHeight;
     const double scale = scale_for(plate_lo);
     const cv::Mat region = gray(roi);
-    if (scale < 1.0) cv::resize(region, f.small, cv::Size(), scale, scale, cv::INTER_AREA);
-    else f.small = region;
+    // A region kept at full size is searched in place: f.small stays the shrink's own buffer (a view
+    // assigned to it would be reallocated at the next scale).
+    if (scale < 1.0) ea::shrink_area(region, scale, f.scales[scale_index].shrink, f.small);
+    const cv::Mat& small = scale < 1.0 ? f.small : region;
     const float th = text_lo * static_cast<float>(scale);  // smallest text height at this scale
     const float th_hi = plate_hi * kTextToPlateHeight * static_cast<float>(scale);
 
     f.lines.clear();
-    ea::edge_text_lines(f.small, th, th_hi, f.rows, f.lines);
-    ea::character_rows(f.small, th, th_hi, 3, f.rows, f.lines);
+    ea::edge_text_lines(small, th, th_hi, f.rows, f.lines);
+    ea::character_rows(small, th, th_hi, 3, f.rows, f.lines);
     for (const cv::RotatedRect& text : f.lines) {
         const float text_aspect = text.size.width / std::max(1.0f, text.size.height);
         if (text_aspect < p.min_aspect * 0.45f || text_aspect > p.max_aspect * 1.3f) continue;
@@ -158,13 +162,23 @@ int find_in(ea_finder& f, const cv::Mat& image, const ea_find_params& params, co
     f.candidates.clear();
     f.proposals.clear();
     // One octave-and-a-bit of plate heights per scale.
-    for (float lo = static_cast<float>(params.min_plate_h); lo <= params.max_plate_h; lo *= 2.2f) {
-        const int period = grid_period(scale_for(lo), std::max(roi.width, roi.height));
+    size_t scale_index = 0;
+    for (float lo = static_cast<float>(params.min_plate_h); lo <= params.max_plate_h; lo *= 2.2f, scale_index++) {
+        if (f.scales.size() <= scale_index) f.scales.resize(scale_index + 1);
+        ScaleCache& cache = f.scales[scale_index];
+        // The grid depends only on the scale and the region's size: found once, not every frame.
+        const double scale = scale_for(lo);
+        const int limit = std::max(roi.width, roi.height);
+        if (cache.scale != scale || cache.limit != limit) {
+            cache.scale = scale;
+            cache.limit = limit;
+            cache.period = grid_period(scale, limit);
+        }
         f.aligned.clear();
-        for (size_t r = 0; r < region_count; r++) f.aligned.push_back(on_grid(regions[r], roi, period));
+        for (size_t r = 0; r < region_count; r++) f.aligned.push_back(on_grid(regions[r], roi, cache.period));
         ea::merge_regions(f.aligned);
         for (const cv::Rect& region : f.aligned)
-            propose(f, image, region, lo, std::min(lo * 2.2f, static_cast<float>(params.max_plate_h)), params);
+            propose(f, scale_index, image, region, lo, std::min(lo * 2.2f, static_cast<float>(params.max_plate_h)), params);
     }
     verify_proposals(f, image);
 

@@ -6,6 +6,7 @@
 
 #include <opencv2/core.hpp>
 
+#include "area_shrink.hpp"
 #include "plate_geometry.hpp"
 #include "plate_outline.hpp"
 #include "text_rows.hpp"
@@ -25,6 +26,15 @@ struct Candidate {
     int char_count;
 };
 
+// What a search scale keeps from call to call: its shrinking grid over the region of interest (see
+// grid_period in finder.cpp) and its shrink's tables and buffers.
+struct ScaleCache {
+    double scale = 0;
+    int limit = 0;   // the region's larger side the grid was searched up to
+    int period = 0;
+    ea::AreaShrink shrink;
+};
+
 }  // namespace ea_finder_detail
 
 struct ea_finder {
@@ -36,6 +46,7 @@ struct ea_finder {
     std::vector<cv::Rect> regions;  // ea_finder_find_in's regions, clipped
     std::vector<cv::Rect> aligned;  // the same on one scale's shrinking grid
     std::vector<ea_finder_detail::Candidate> candidates;
+    std::vector<ea_finder_detail::ScaleCache> scales;  // per search scale, smallest plates first
     ea::SegmentScratch segment_scratch;
     std::vector<ea::RowHypothesis> hypotheses;
 };

@@ -81,14 +81,13 @@ void edge_text_lines(const cv::Mat& small, float th, float th_hi, TextRowScratch
 namespace {
 
 // Character-sized, character-shaped blobs of one polarity of the local-mean threshold.
-void character_blobs(const TextRowScratch& s, int count, float th, float th_hi, std::vector<cv::Rect>& blobs) {
-    for (int i = 1; i < count; i++) {
-        const int* st = s.stats.ptr<int>(i);
-        const int w = st[cv::CC_STAT_WIDTH], h = st[cv::CC_STAT_HEIGHT], area = st[cv::CC_STAT_AREA];
+void character_blobs(const std::vector<Blob>& components, float th, float th_hi, std::vector<cv::Rect>& blobs) {
+    for (const Blob& c : components) {
+        const int w = c.width, h = c.height, area = c.area;
         if (h < th * 0.75f || h > th_hi * 1.3f) continue;
         if (w < 2 || w > h * 1.2f) continue;
         if (area < 0.15f * w * h || area > 0.95f * w * h) continue;
-        blobs.push_back(cv::Rect(st[cv::CC_STAT_LEFT], st[cv::CC_STAT_TOP], w, h));
+        blobs.push_back(cv::Rect(c.x, c.y, w, h));
     }
 }
 
@@ -96,7 +95,11 @@ void character_blobs(const TextRowScratch& s, int count, float th, float th_hi, 
 // links into rows.
 void link_rows(const cv::Mat& small, int min_chars, TextRowScratch& s, std::vector<cv::RotatedRect>& out) {
     std::vector<cv::Rect>& b = s.blobs;
-    std::sort(b.begin(), b.end(), [](const cv::Rect& p, const cv::Rect& q) { return p.x < q.x; });
+    // Left to right; blobs starting in the same column in a fixed order (top first), so the links do
+    // not depend on the order the components were numbered in.
+    std::sort(b.begin(), b.end(), [](const cv::Rect& p, const cv::Rect& q) {
+        return p.x != q.x ? p.x < q.x : p.y != q.y ? p.y < q.y : p.width != q.width ? p.width < q.width : p.height < q.height;
+    });
     const size_t n = b.size();
     s.next.assign(n, -1);
     std::vector<int> has_prev(n, 0);
@@ -166,12 +169,12 @@ void character_rows(const cv::Mat& small, float th, float th_hi, int min_chars, 
     // Dark ink only (light characters on a dark plate are left to the edge lines), at two margins: a
     // faint one for low-contrast plates, and a strict one that parts characters from darker graphics and
     // frames they touch (state headers, shadows).
+    // Ink at a margin is small + margin < mean, that is (mean - small, saturated at 0) > margin.
+    cv::subtract(s.mean, small, s.below_mean);
     for (const int margin : {6, 22}) {
-        cv::add(small, cv::Scalar(margin), s.binary);
-        cv::compare(s.binary, s.mean, s.binary, cv::CMP_LT);
-        const int count = cv::connectedComponentsWithStats(s.binary, s.labels, s.stats, s.centroids, 8, CV_32S);
+        blobs_above(s.below_mean, margin, s.components_scratch, s.components);
         s.blobs.clear();
-        character_blobs(s, count, th, th_hi, s.blobs);
+        character_blobs(s.components, th, th_hi, s.blobs);
         link_rows(small, min_chars, s, out);
     }
 }

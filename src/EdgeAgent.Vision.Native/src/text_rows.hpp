@@ -10,10 +10,14 @@
 
 #include <opencv2/core.hpp>
 
+#include "ink_blobs.hpp"
+
 namespace ea {
 
 struct TextRowScratch {
-    cv::Mat gradient, edges, closed, mean, binary, labels, stats, centroids;
+    cv::Mat gradient, edges, closed, mean, below_mean;
+    BlobScratch components_scratch;
+    std::vector<Blob> components;
     std::vector<std::vector<cv::Point>> contours;
     std::vector<cv::Rect> blobs;
     std::vector<int> next, chain;

@@ -58,6 +58,14 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library, EntryPoint = "ea_finder_free")]
     internal static partial void ea_finder_free(nint finder);
 
+    [LibraryImport(Library, EntryPoint = "ea_shrink_compare")]
+    internal static partial int ea_shrink_compare(byte* gray, int width, int height, int stride, double scale, out int maxDifference,
+                                                  out long differing);
+
+    [LibraryImport(Library, EntryPoint = "ea_blobs_compare")]
+    internal static partial int ea_blobs_compare(byte* gray, int width, int height, int stride, int threshold, out int ours,
+                                                 out int opencv, out int matching);
+
     [LibraryImport(Library, EntryPoint = "ea_motion_create")]
     internal static partial int ea_motion_create(out SafeMotionHandle motion);
 

@@ -1,0 +1,141 @@
+#include "ink_blobs.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <iterator>
+
+#include <opencv2/imgproc.hpp>
+
+#include "bridge_common.hpp"
+
+namespace ea {
+
+namespace {
+
+constexpr uint64_t kAllInk = 0x0101010101010101ull;
+
+uint64_t eight(const uint8_t* p) {
+    uint64_t v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+}
+
+// Runs of ink on one row, appended to s.runs (each its own component for now).
+void find_runs(const uint8_t* ink, int width, std::vector<BlobScratch::Run>& runs) {
+    int x = 0;
+    while (x < width) {
+        while (x + 8 <= width && eight(ink + x) == 0) x += 8;
+        while (x < width && ink[x] == 0) x++;
+        if (x >= width) break;
+        const int start = x;
+        while (x + 8 <= width && eight(ink + x) == kAllInk) x += 8;
+        while (x < width && ink[x] != 0) x++;
+        runs.push_back(BlobScratch::Run{start, x, static_cast<int>(runs.size())});
+    }
+}
+
+int root_of(std::vector<BlobScratch::Run>& runs, int i) {
+    while (runs[static_cast<size_t>(i)].parent != i) {
+        const int up = runs[static_cast<size_t>(i)].parent;
+        runs[static_cast<size_t>(i)].parent = runs[static_cast<size_t>(up)].parent;  // path halving
+        i = up;
+    }
+    return i;
+}
+
+// The earlier run stays the root: a component's root is its first run in raster order.
+void join(std::vector<BlobScratch::Run>& runs, int a, int b) {
+    a = root_of(runs, a);
+    b = root_of(runs, b);
+    if (a == b) return;
+    if (a < b) runs[static_cast<size_t>(b)].parent = a;
+    else runs[static_cast<size_t>(a)].parent = b;
+}
+
+}  // namespace
+
+void blobs_above(const cv::Mat& image, int threshold, BlobScratch& s, std::vector<Blob>& out) {
+    CV_Assert(image.type() == CV_8UC1);
+    const int width = image.cols, height = image.rows;
+    out.clear();
+    s.runs.clear();
+    s.row_start.assign(static_cast<size_t>(height) + 1, 0);
+    s.ink.resize(static_cast<size_t>(width) + 8);
+    uint8_t* ink = s.ink.data();
+    const uint8_t limit = static_cast<uint8_t>(std::clamp(threshold, 0, 255));
+    for (int y = 0; y < height; y++) {
+        const uint8_t* row = image.ptr<uint8_t>(y);
+        for (int x = 0; x < width; x++) ink[x] = row[x] > limit ? 1 : 0;  // vectorised: one compare per 16 pixels
+        const int first = static_cast<int>(s.runs.size());
+        s.row_start[static_cast<size_t>(y)] = first;
+        find_runs(ink, width, s.runs);
+        if (y == 0) continue;
+        // Join each run with the runs above that touch it, diagonals included: both rows are sorted by x.
+        int above = s.row_start[static_cast<size_t>(y) - 1];
+        const int above_end = first;
+        for (int r = first; r < static_cast<int>(s.runs.size()); r++) {
+            const BlobScratch::Run run = s.runs[static_cast<size_t>(r)];
+            while (above < above_end && s.runs[static_cast<size_t>(above)].x1 < run.x0) above++;
+            for (int q = above; q < above_end && s.runs[static_cast<size_t>(q)].x0 <= run.x1; q++) join(s.runs, r, q);
+        }
+    }
+    s.row_start[static_cast<size_t>(height)] = static_cast<int>(s.runs.size());
+
+    // Bounds and pixel counts per component, numbered in the order of their first runs.
+    s.component.assign(s.runs.size(), -1);
+    for (int y = 0; y < height; y++) {
+        for (int r = s.row_start[static_cast<size_t>(y)]; r < s.row_start[static_cast<size_t>(y) + 1]; r++) {
+            const int root = root_of(s.runs, r);
+            int& index = s.component[static_cast<size_t>(root)];
+            const BlobScratch::Run& run = s.runs[static_cast<size_t>(r)];
+            if (index < 0) {
+                index = static_cast<int>(out.size());
+                out.push_back(Blob{run.x0, y, run.x1 - run.x0, 1, run.x1 - run.x0});
+                continue;
+            }
+            Blob& b = out[static_cast<size_t>(index)];
+            const int right = std::max(b.x + b.width, run.x1);
+            b.x = std::min(b.x, run.x0);
+            b.width = right - b.x;
+            b.height = y - b.y + 1;
+            b.area += run.x1 - run.x0;
+        }
+    }
+}
+
+}  // namespace ea
+
+extern "C" {
+
+EA_API int ea_blobs_compare(const uint8_t* gray, int32_t width, int32_t height, int32_t stride, int32_t threshold, int32_t* ours,
+                            int32_t* opencv, int32_t* matching) {
+    return ea::guarded("ea_blobs_compare", [&]() -> int {
+        if (!ea::valid_image(gray, width, height, stride, 1) || threshold < 0 || threshold > 255 || ours == nullptr ||
+            opencv == nullptr || matching == nullptr)
+            return ea::fail(EA_E_ARGUMENT, "ea_blobs_compare: bad image, threshold (0..255) or output");
+        const cv::Mat image(height, width, CV_8UC1, const_cast<uint8_t*>(gray), static_cast<size_t>(stride));
+        ea::BlobScratch scratch;
+        std::vector<ea::Blob> blobs;
+        ea::blobs_above(image, threshold, scratch, blobs);
+        cv::Mat binary, labels, stats, centroids;
+        cv::compare(image, cv::Scalar(threshold), binary, cv::CMP_GT);
+        const int count = cv::connectedComponentsWithStats(binary, labels, stats, centroids, 8, CV_32S);
+        std::vector<std::array<int, 5>> a, b;
+        for (const ea::Blob& blob : blobs) a.push_back({blob.x, blob.y, blob.width, blob.height, blob.area});
+        for (int i = 1; i < count; i++) {
+            const int* st = stats.ptr<int>(i);
+            b.push_back({st[cv::CC_STAT_LEFT], st[cv::CC_STAT_TOP], st[cv::CC_STAT_WIDTH], st[cv::CC_STAT_HEIGHT], st[cv::CC_STAT_AREA]});
+        }
+        std::sort(a.begin(), a.end());
+        std::sort(b.begin(), b.end());
+        std::vector<std::array<int, 5>> common;
+        std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(common));
+        *ours = static_cast<int32_t>(a.size());
+        *opencv = static_cast<int32_t>(b.size());
+        *matching = static_cast<int32_t>(common.size());
+        return EA_OK;
+    });
+}
+
+}
