@@ -5,6 +5,11 @@
 #include <cmath>
 #include <cstdint>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#include <xmmintrin.h>
+#endif
+
 #include <opencv2/imgproc.hpp>
 
 #include "bridge_common.hpp"
@@ -72,7 +77,9 @@ void build_tables(AreaShrink& s, int src_w, int src_h, double scale, cv::Size ds
         s.y_first[static_cast<size_t>(d) + 1] = static_cast<int>(s.y_source.size());
     });
     for (size_t d = 1; d < s.y_first.size(); d++) s.y_first[d] = std::max(s.y_first[d], s.y_first[d - 1]);
-    for (auto& row : s.across) row.assign(static_cast<size_t>(s.dst_w), 0.0f);
+    for (auto& rows : s.across) rows.assign(static_cast<size_t>(AreaShrink::kBlock) * static_cast<size_t>(s.dst_w), 0.0f);
+    s.columns.assign(static_cast<size_t>(AreaShrink::kBlock) * static_cast<size_t>(src_w), 0.0f);
+    s.lanes.assign(static_cast<size_t>(AreaShrink::kBlock) * static_cast<size_t>(s.dst_w), 0.0f);
     s.sum.assign(static_cast<size_t>(s.dst_w), 0.0f);
     s.source_row.assign(static_cast<size_t>(src_w), 0.0f);
 }
@@ -100,9 +107,9 @@ void sum_across_any(const float* row, const int* first, const float* weight, int
     }
 }
 
-// The row is converted to float first (a loop the compiler vectorises): converting each byte where it is
-// gathered costs more than the products. The value is the same either way.
-void across(AreaShrink& s, const uint8_t* source, float* out) {
+// One source row summed across (without SSE2). The row is converted to float first (a loop the compiler vectorises):
+// converting each byte where it is gathered costs more than the products. The value is the same.
+[[maybe_unused]] void across_row(AreaShrink& s, const uint8_t* source, float* out) {
     float* row = s.source_row.data();
     for (int x = 0; x < s.src_w; x++) row[x] = static_cast<float>(source[x]);
     const int* first = s.x_first.data();
@@ -117,12 +124,108 @@ void across(AreaShrink& s, const uint8_t* source, float* out) {
     }
 }
 
+#if defined(__SSE2__)
+// Four source rows interleaved column by column, as floats: column x's four pixels at columns[4x].
+void interleave(const uint8_t* const rows[AreaShrink::kBlock], int width, float* columns) {
+    const __m128i zero = _mm_setzero_si128();
+    int x = 0;
+    for (; x + 16 <= width; x += 16) {
+        const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(rows[0] + x));
+        const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(rows[1] + x));
+        const __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(rows[2] + x));
+        const __m128i d = _mm_loadu_si128(reinterpret_cast<const __m128i*>(rows[3] + x));
+        const __m128i ab_lo = _mm_unpacklo_epi8(a, b), cd_lo = _mm_unpacklo_epi8(c, d);
+        const __m128i ab_hi = _mm_unpackhi_epi8(a, b), cd_hi = _mm_unpackhi_epi8(c, d);
+        const __m128i quads[4] = {_mm_unpacklo_epi16(ab_lo, cd_lo), _mm_unpackhi_epi16(ab_lo, cd_lo),
+                                  _mm_unpacklo_epi16(ab_hi, cd_hi), _mm_unpackhi_epi16(ab_hi, cd_hi)};
+        float* out = columns + 4 * x;
+        for (const __m128i& q : quads) {  // four columns of four pixels each
+            const __m128i lo = _mm_unpacklo_epi8(q, zero), hi = _mm_unpackhi_epi8(q, zero);
+            _mm_storeu_ps(out, _mm_cvtepi32_ps(_mm_unpacklo_epi16(lo, zero)));
+            _mm_storeu_ps(out + 4, _mm_cvtepi32_ps(_mm_unpackhi_epi16(lo, zero)));
+            _mm_storeu_ps(out + 8, _mm_cvtepi32_ps(_mm_unpacklo_epi16(hi, zero)));
+            _mm_storeu_ps(out + 12, _mm_cvtepi32_ps(_mm_unpackhi_epi16(hi, zero)));
+            out += 16;
+        }
+    }
+    for (; x < width; x++)
+        for (int r = 0; r < AreaShrink::kBlock; r++) columns[4 * x + r] = static_cast<float>(rows[r][x]);
+}
+
+// Taps is the tap count when known at compile time (the loop unrolled), 0 for any (taps then).
+template <int Taps>
+void lanes_across(const float* columns, const int* first, const float* weight, int taps, int width, float* lanes) {
+    const int n = Taps > 0 ? Taps : taps;
+    for (int d = 0; d < width; d++) {
+        const float* p = columns + 4 * first[d];
+        const float* w = weight + static_cast<ptrdiff_t>(d) * n;
+        __m128 acc = _mm_setzero_ps();
+        for (int k = 0; k < n; k++) acc = _mm_add_ps(acc, _mm_mul_ps(_mm_loadu_ps(p + 4 * k), _mm_set1_ps(w[k])));
+        _mm_storeu_ps(lanes + 4 * d, acc);
+    }
+}
+
+// Four source rows summed across at once, one row per lane: each lane adds its taps' products in the
+// same order from zero as the one-row code, so each sum is the same float. out holds the four rows one
+// after the other.
+void across_block_sse(AreaShrink& s, const uint8_t* const rows[AreaShrink::kBlock], float* out) {
+    float* columns = s.columns.data();
+    interleave(rows, s.src_w, columns);
+    float* lanes = s.lanes.data();
+    const int width = s.dst_w;
+    switch (s.taps) {
+        case 2: lanes_across<2>(columns, s.x_first.data(), s.x_weight.data(), 2, width, lanes); break;
+        case 3: lanes_across<3>(columns, s.x_first.data(), s.x_weight.data(), 3, width, lanes); break;
+        case 4: lanes_across<4>(columns, s.x_first.data(), s.x_weight.data(), 4, width, lanes); break;
+        case 5: lanes_across<5>(columns, s.x_first.data(), s.x_weight.data(), 5, width, lanes); break;
+        case 6: lanes_across<6>(columns, s.x_first.data(), s.x_weight.data(), 6, width, lanes); break;
+        case 7: lanes_across<7>(columns, s.x_first.data(), s.x_weight.data(), 7, width, lanes); break;
+        case 8: lanes_across<8>(columns, s.x_first.data(), s.x_weight.data(), 8, width, lanes); break;
+        default: lanes_across<0>(columns, s.x_first.data(), s.x_weight.data(), s.taps, width, lanes); break;
+    }
+    int d = 0;
+    for (; d + 4 <= width; d += 4) {  // back to rows: a 4x4 transpose per four columns
+        __m128 c0 = _mm_loadu_ps(lanes + 4 * d), c1 = _mm_loadu_ps(lanes + 4 * d + 4);
+        __m128 c2 = _mm_loadu_ps(lanes + 4 * d + 8), c3 = _mm_loadu_ps(lanes + 4 * d + 12);
+        _MM_TRANSPOSE4_PS(c0, c1, c2, c3);
+        _mm_storeu_ps(out + d, c0);
+        _mm_storeu_ps(out + width + d, c1);
+        _mm_storeu_ps(out + 2 * width + d, c2);
+        _mm_storeu_ps(out + 3 * width + d, c3);
+    }
+    for (; d < width; d++)
+        for (int r = 0; r < AreaShrink::kBlock; r++) out[r * width + d] = lanes[4 * d + r];
+}
+#endif
+
+// Source rows [4 block, 4 block + 4) summed across into out, one row after the other (rows past the
+// image repeat its last row; nothing reads them).
+void across_block(AreaShrink& s, const cv::Mat& src, int block, float* out) {
+    const uint8_t* rows[AreaShrink::kBlock];
+    for (int r = 0; r < AreaShrink::kBlock; r++) rows[r] = src.ptr<uint8_t>(std::min(block * AreaShrink::kBlock + r, src.rows - 1));
+#if defined(__SSE2__)
+    across_block_sse(s, rows, out);
+#else
+    for (int r = 0; r < AreaShrink::kBlock; r++) across_row(s, rows[r], out + static_cast<ptrdiff_t>(r) * s.dst_w);
+#endif
+}
+
 // Round half to even, as OpenCV's saturate_cast<uchar>(float) does (cvRound), then clip: adding and
 // subtracting 2^23 rounds a float in [0, 2^23) to an integer in the default rounding mode, and it
 // vectorises where lrintf does not. The sums are never negative (all weights are).
+// With SSE2, the conversion rounds to nearest even itself (the default rounding mode, as cvRound's) and the
+// packs saturate to 0..255, as saturate_cast does.
 void store(const float* sum, int width, uint8_t* out) {
     constexpr float kRound = 8388608.0f;
-    for (int d = 0; d < width; d++) {
+    int d = 0;
+#if defined(__SSE2__)
+    for (; d + 16 <= width; d += 16) {
+        const __m128i a = _mm_cvtps_epi32(_mm_loadu_ps(sum + d)), b = _mm_cvtps_epi32(_mm_loadu_ps(sum + d + 4));
+        const __m128i c = _mm_cvtps_epi32(_mm_loadu_ps(sum + d + 8)), e = _mm_cvtps_epi32(_mm_loadu_ps(sum + d + 12));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + d), _mm_packus_epi16(_mm_packs_epi32(a, b), _mm_packs_epi32(c, e)));
+    }
+#endif
+    for (; d < width; d++) {
         const float r = (sum[d] + kRound) - kRound;
         out[d] = static_cast<uint8_t>(std::min(r, 255.0f));
     }
@@ -142,7 +245,7 @@ void shrink_area(const cv::Mat& src, double scale, AreaShrink& s, cv::Mat& dst) 
     if (s.src_w != src.cols || s.src_h != src.rows || s.scale != scale) build_tables(s, src.cols, src.rows, scale, dst_size);
     dst.create(dst_size, CV_8UC1);
 
-    int cached[2] = {-1, -1};  // the source row each of s.across holds
+    int cached[2] = {-1, -1};  // the block of source rows each of s.across holds
     int newest = 1;
     const int width = s.dst_w;
     float* sum = s.sum.data();
@@ -150,15 +253,17 @@ void shrink_area(const cv::Mat& src, double scale, AreaShrink& s, cv::Mat& dst) 
         for (int j = s.y_first[static_cast<size_t>(dy)]; j < s.y_first[static_cast<size_t>(dy) + 1]; j++) {
             const int sy = s.y_source[static_cast<size_t>(j)];
             const float beta = s.y_weight[static_cast<size_t>(j)];
-            // Two consecutive output rows share at most their boundary row, the one summed last.
-            int slot = cached[0] == sy ? 0 : cached[1] == sy ? 1 : -1;
+            // Rows come in order, but for the boundary row two output rows share, the one summed last:
+            // it is in the newest block, so the other block is the one to replace.
+            const int block = sy / AreaShrink::kBlock;
+            int slot = cached[0] == block ? 0 : cached[1] == block ? 1 : -1;
             if (slot < 0) {
                 slot = newest ^ 1;
-                across(s, src.ptr<uint8_t>(sy), s.across[slot].data());
-                cached[slot] = sy;
+                across_block(s, src, block, s.across[slot].data());
+                cached[slot] = block;
             }
             newest = slot;
-            const float* buf = s.across[slot].data();
+            const float* buf = s.across[slot].data() + static_cast<ptrdiff_t>(sy % AreaShrink::kBlock) * width;
             if (j == s.y_first[static_cast<size_t>(dy)])
                 for (int d = 0; d < width; d++) sum[d] = beta * buf[d];
             else

@@ -19,6 +19,7 @@ namespace ea {
 
 // Tables for one source size and scale, rebuilt only when those change; buffers reused call after call.
 struct AreaShrink {
+    static constexpr int kBlock = 4;  // source rows summed across at once (one per SIMD lane)
     struct Entry {
         int source;
         float weight;
@@ -33,8 +34,9 @@ struct AreaShrink {
     std::vector<int> y_first;      // per output row: its first entry in y_source / y_weight
     std::vector<int> y_source;
     std::vector<float> y_weight;
-    std::vector<float> across[2], sum;  // source rows summed across (the last two), the output row's sum
-    std::vector<float> source_row;      // the source row being summed, as float
+    std::vector<float> across[2], sum;  // blocks of source rows summed across (the last two), the output row's sum
+    std::vector<float> source_row;      // a source row being summed, as float (without SSE2)
+    std::vector<float> columns, lanes;  // a block's pixels and sums, column by column (with SSE2)
 };
 
 // dst = src shrunk by scale (0 < scale < 1), as cv::resize INTER_AREA does it.
