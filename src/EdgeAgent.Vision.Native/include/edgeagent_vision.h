@@ -108,8 +108,8 @@ EA_API void ea_finder_free(ea_finder* finder);
 EA_API int ea_shrink_compare(const uint8_t* gray, int32_t width, int32_t height, int32_t stride, double scale,
                              int32_t* max_difference, int64_t* differing);
 /* For tests: the 8-connected components of the pixels above threshold as the finder finds them and as
- * cv::connectedComponentsWithStats does; writes how many each found and how many (bounds and pixel
- * count) are in both. */
+ * cv::connectedComponentsWithStats does; writes how many each found and how many are the same (bounds
+ * and pixel count) in the same place of both lists. */
 EA_API int ea_blobs_compare(const uint8_t* gray, int32_t width, int32_t height, int32_t stride, int32_t threshold,
                             int32_t* ours, int32_t* opencv, int32_t* matching);
 

@@ -97,10 +97,11 @@ void propose(ea_finder& f, size_t scale_index, const cv::Mat& gray, const cv::Re
     const float text_lo = plate_lo * kTextToPlateHeight;
     const double scale = scale_for(plate_lo);
     const cv::Mat region = gray(roi);
-    // A region kept at full size is searched in place: f.small stays the shrink's own buffer (a view
-    // assigned to it would be reallocated at the next scale).
-    if (scale < 1.0) ea::shrink_area(region, scale, f.scales[scale_index].shrink, f.small);
-    const cv::Mat& small = scale < 1.0 ? f.small : region;
+    // A region kept at full size is searched in place. The shrink writes into a buffer kept at its
+    // largest size (ScratchImage): the regions change size every frame.
+    const cv::Size shrunk(cv::saturate_cast<int>(roi.width * scale), cv::saturate_cast<int>(roi.height * scale));
+    if (scale < 1.0) ea::shrink_area(region, scale, f.scales[scale_index].shrink, f.small.fit(shrunk, CV_8UC1));
+    const cv::Mat& small = scale < 1.0 ? f.small.view : region;
     const float th = text_lo * static_cast<float>(scale);  // smallest text height at this scale
     const float th_hi = plate_hi * kTextToPlateHeight * static_cast<float>(scale);
 

@@ -38,7 +38,8 @@ struct ScaleCache {
 }  // namespace ea_finder_detail
 
 struct ea_finder {
-    cv::Mat small, patch, transform;
+    ea::ScratchImage small;  // the region shrunk to the search scale
+    cv::Mat patch, transform;
     ea::OutlineScratch outline;
     ea::TextRowScratch rows;
     std::vector<cv::RotatedRect> lines;

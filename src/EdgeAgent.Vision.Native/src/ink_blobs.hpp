@@ -29,10 +29,13 @@ struct BlobScratch {
     std::vector<int> row_start;  // runs of row y are [row_start[y], row_start[y + 1])
     std::vector<int> component;  // per first run: its blob's index in out
     std::vector<uint8_t> ink;    // one row: 1 where the pixel is ink
+    std::vector<long> first_block;  // per blob: its first 2x2 block in OpenCV's scan order
+    std::vector<int> order;
+    std::vector<Blob> sorted;
 };
 
 // The 8-connected components of the pixels of image (CV_8UC1) above threshold, each with its bounds and
-// pixel count, in the order of their first pixel (top row first, then left to right).
+// pixel count, in the order cv::connectedComponentsWithStats numbers them (8-connected, one thread).
 void blobs_above(const cv::Mat& image, int threshold, BlobScratch& s, std::vector<Blob>& out);
 
 }  // namespace ea

@@ -45,19 +45,22 @@ bool touches_edge(const cv::Rect& r, const cv::Mat& image) {
 }  // namespace
 
 void edge_text_lines(const cv::Mat& small, float th, float th_hi, TextRowScratch& s, std::vector<cv::RotatedRect>& out) {
-    cv::Sobel(small, s.gradient, CV_16S, 1, 0, 3);
-    cv::convertScaleAbs(s.gradient, s.edges);
-    cv::threshold(s.edges, s.edges, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
+    cv::Mat& gradient = s.gradient.fit(small.size(), CV_16SC1);
+    cv::Mat& edges = s.edges.fit(small.size(), CV_8UC1);
+    cv::Mat& closed = s.closed.fit(small.size(), CV_8UC1);
+    cv::Sobel(small, gradient, CV_16S, 1, 0, 3);
+    cv::convertScaleAbs(gradient, edges);
+    cv::threshold(edges, edges, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
     // Join the strokes of neighbouring characters (and the gap in 'AB12 CDE'), then drop thin lines.
     const int join_w = std::max(3, static_cast<int>(std::lround(th * 0.9f)) | 1);
     const int join_h = std::max(1, static_cast<int>(std::lround(th * 0.15f)) | 1);
-    cv::morphologyEx(s.edges, s.closed, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(join_w, join_h)));
+    cv::morphologyEx(edges, closed, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(join_w, join_h)));
     const int open_w = std::max(1, static_cast<int>(std::lround(th * 0.3f)));
     const int open_h = std::max(1, static_cast<int>(std::lround(th * 0.45f)));
-    cv::morphologyEx(s.closed, s.closed, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(open_w, open_h)));
+    cv::morphologyEx(closed, closed, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(open_w, open_h)));
 
     s.contours.clear();
-    cv::findContours(s.closed, s.contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
+    cv::findContours(closed, s.contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
     const size_t first = out.size();
     for (const auto& contour : s.contours) {
         const cv::Rect bounds = cv::boundingRect(contour);
@@ -95,11 +98,7 @@ void character_blobs(const std::vector<Blob>& components, float th, float th_hi,
 // links into rows.
 void link_rows(const cv::Mat& small, int min_chars, TextRowScratch& s, std::vector<cv::RotatedRect>& out) {
     std::vector<cv::Rect>& b = s.blobs;
-    // Left to right; blobs starting in the same column in a fixed order (top first), so the links do
-    // not depend on the order the components were numbered in.
-    std::sort(b.begin(), b.end(), [](const cv::Rect& p, const cv::Rect& q) {
-        return p.x != q.x ? p.x < q.x : p.y != q.y ? p.y < q.y : p.width != q.width ? p.width < q.width : p.height < q.height;
-    });
+    std::sort(b.begin(), b.end(), [](const cv::Rect& p, const cv::Rect& q) { return p.x < q.x; });
     const size_t n = b.size();
     s.next.assign(n, -1);
     std::vector<int> has_prev(n, 0);
@@ -165,14 +164,16 @@ void character_rows(const cv::Mat& small, float th, float th_hi, int min_chars, 
                     std::vector<cv::RotatedRect>& out) {
     // One local mean for both polarities: dark ink is below it, light ink above it, by a small margin.
     const int block = std::max(7, static_cast<int>(std::lround(th_hi * 1.3f)) | 1);
-    cv::blur(small, s.mean, cv::Size(block, block), cv::Point(-1, -1), cv::BORDER_REPLICATE);
+    cv::Mat& mean = s.mean.fit(small.size(), CV_8UC1);
+    cv::Mat& below_mean = s.below_mean.fit(small.size(), CV_8UC1);
+    cv::blur(small, mean, cv::Size(block, block), cv::Point(-1, -1), cv::BORDER_REPLICATE);
     // Dark ink only (light characters on a dark plate are left to the edge lines), at two margins: a
     // faint one for low-contrast plates, and a strict one that parts characters from darker graphics and
     // frames they touch (state headers, shadows).
     // Ink at a margin is small + margin < mean, that is (mean - small, saturated at 0) > margin.
-    cv::subtract(s.mean, small, s.below_mean);
+    cv::subtract(mean, small, below_mean);
     for (const int margin : {6, 22}) {
-        blobs_above(s.below_mean, margin, s.components_scratch, s.components);
+        blobs_above(below_mean, margin, s.components_scratch, s.components);
         s.blobs.clear();
         character_blobs(s.components, th, th_hi, s.blobs);
         link_rows(small, min_chars, s, out);
