@@ -73,6 +73,29 @@ public class GrammarDecodeTests
         Assert.Equal("SK", text.Country.ToString());
     }
 
+    [Fact]
+    public void Decode_BrokenCharacterBetweenCharacters_IsKept()
+    {
+        // A blurred 4 inside a US plate: the classifier calls it not a character with middling confidence.
+        PlateText text = Decode(GrammarScope.UnitedStates, "H", "F", "#:0.6,4:0.2", "Y", "3", "B");
+        Assert.Equal("HF4Y3B", text.ToString());
+    }
+
+    [Fact]
+    public void Decode_SureNoiseBetweenGroups_IsStillDropped()
+    {
+        // A Slovak coat of arms between the district and the number: surely not a character.
+        PlateText text = Decode(GrammarScope.Europe, "R", "K", "#:0.97", "7", "5", "5", "A", "J");
+        Assert.Equal("RK755AJ", text.ToString());
+    }
+
+    [Fact]
+    public void Decode_MiddlingNoiseAtAnEnd_IsStillDropped()
+    {
+        PlateText text = Decode(GrammarScope.UnitedStates, "H", "F", "4", "Y", "3", "B", "#:0.6,1:0.2");
+        Assert.Equal("HF4Y3B", text.ToString());
+    }
+
     // A row of boxes: each position's reads as in Reads, at x with the given width and height.
     private static PlateText DecodeRow(GrammarScope scope, params (string Reads, int X, int Width, int Height)[] boxes)
     {

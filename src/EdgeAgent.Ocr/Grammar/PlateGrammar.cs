@@ -39,6 +39,9 @@ public sealed class PlateGrammar(GrammarScope scope = GrammarScope.Auto)
 
     private const int MaxPositions = 16;
 
+    /// <summary>How much less likely "not a character" is for a box between characters than the classifier says (odds factor).</summary>
+    internal const float InteriorNoiseOdds = 0.35f;
+
     public GrammarScope Scope { get; } = scope;
 
     /// <summary>Corrects and classifies a read of one character and confidence per position, in place.</summary>
@@ -74,7 +77,31 @@ public sealed class PlateGrammar(GrammarScope scope = GrammarScope.Auto)
             Confusions.Spread(table, i);
         }
         RowEnds.DoubtOutliers(chars[..n], table);
+        TrustInterior(table);
         return Decode(table, ref text);
+    }
+
+    // A box between two characters is less often "not a character" than the classifier says: bolts, frame
+    // edges and stickers sit at the ends, while a character blurred or broken (a 4 or a 9 with a thinned
+    // stroke, cut shorter than its neighbours) is called noise with only middling confidence and dropped.
+    // Its odds of being noise are scaled by InteriorNoiseOdds, so that only a sure call (an emblem between
+    // the groups) still leaves it out. Held-out plates-dev (two folds): 105 -> 109 of 165 exact at 0.35,
+    // 109 at 0.2, none lost.
+    private static void TrustInterior(CharTable table)
+    {
+        int first = -1, last = -1;
+        for (int i = 0; i < table.Length; i++)
+        {
+            if (table.Noise(i) >= 0.5f) continue;
+            if (first < 0) first = i;
+            last = i;
+        }
+        for (int i = first + 1; i < last; i++)
+        {
+            float noise = table.Noise(i);
+            float scaled = noise * InteriorNoiseOdds;
+            table.SetNoise(i, scaled / (scaled + (1 - noise)));
+        }
     }
 
     private bool Decode(CharTable table, ref PlateText text)
