@@ -90,6 +90,15 @@ public class GrammarDecodeTests
     }
 
     [Fact]
+    public void Decode_ExtraCharacterAtTheEndOfALongRead_IsDropped()
+    {
+        // A Slovak plate's seven characters and the frame's edge after them, read as a 7 with 0.8.
+        PlateText text = Decode(GrammarScope.Europe, "R", "K", "8", "2", "8", "A", "G", "7:0.8,#:0.1");
+        Assert.Equal("RK828AG", text.ToString());
+        Assert.Equal("SK", text.Country.ToString());
+    }
+
+    [Fact]
     public void Decode_MiddlingNoiseAtAnEnd_IsStillDropped()
     {
         PlateText text = Decode(GrammarScope.UnitedStates, "H", "F", "4", "Y", "3", "B", "#:0.6,1:0.2");
