@@ -4,6 +4,10 @@
 #include <array>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <opencv2/imgproc.hpp>
 
 #include "bridge_common.hpp"
@@ -12,26 +16,44 @@ namespace ea {
 
 namespace {
 
-constexpr uint64_t kAllInk = 0x0101010101010101ull;
-
-uint64_t eight(const uint8_t* p) {
-    uint64_t v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
+// One row's ink as bits, 64 pixels a word (bit i of word w: pixel 64 w + i), pixels past the row 0.
+void ink_bits(const uint8_t* row, int width, uint8_t limit, uint64_t* words) {
+    const int count = (width + 63) / 64;
+    std::memset(words, 0, static_cast<size_t>(count) * sizeof(uint64_t));
+    int x = 0;
+#if defined(__SSE2__)
+    // Unsigned bytes compared as signed ones after flipping their top bit.
+    const __m128i flip = _mm_set1_epi8(static_cast<char>(0x80));
+    const __m128i bound = _mm_xor_si128(_mm_set1_epi8(static_cast<char>(limit)), flip);
+    for (; x + 16 <= width; x += 16) {
+        const __m128i v = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(row + x)), flip);
+        const uint64_t bits = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpgt_epi8(v, bound)));
+        words[x / 64] |= bits << (x % 64);
+    }
+#endif
+    for (; x < width; x++)
+        if (row[x] > limit) words[x / 64] |= uint64_t{1} << (x % 64);
 }
 
-// Runs of ink on one row, appended to s.runs (each its own component for now).
-void find_runs(const uint8_t* ink, int width, std::vector<BlobScratch::Run>& runs) {
-    int x = 0;
-    while (x < width) {
-        while (x + 8 <= width && eight(ink + x) == 0) x += 8;
-        while (x < width && ink[x] == 0) x++;
-        if (x >= width) break;
-        const int start = x;
-        while (x + 8 <= width && eight(ink + x) == kAllInk) x += 8;
-        while (x < width && ink[x] != 0) x++;
-        runs.push_back(BlobScratch::Run{start, x, static_cast<int>(runs.size())});
+// Runs of ink on one row, appended to s.runs (each its own component for now): a run starts or ends
+// where a bit differs from the one before it, so only the runs' ends are visited.
+void find_runs(const uint64_t* words, int width, std::vector<BlobScratch::Run>& runs) {
+    const int count = (width + 63) / 64;
+    uint64_t before = 0;  // the previous pixel's bit, at bit 0
+    int start = 0;
+    for (int w = 0; w < count; w++) {
+        const uint64_t ink = words[w];
+        uint64_t changes = ink ^ ((ink << 1) | before);
+        before = ink >> 63;
+        while (changes != 0) {
+            const int bit = __builtin_ctzll(changes);
+            changes &= changes - 1;
+            const int x = w * 64 + bit;
+            if ((ink >> bit) & 1) start = x;
+            else runs.push_back(BlobScratch::Run{start, x, static_cast<int>(runs.size())});
+        }
     }
+    if (before != 0) runs.push_back(BlobScratch::Run{start, count * 64, static_cast<int>(runs.size())});  // the row ends in ink
 }
 
 int root_of(std::vector<BlobScratch::Run>& runs, int i) {
@@ -60,12 +82,11 @@ void blobs_above(const cv::Mat& image, int threshold, BlobScratch& s, std::vecto
     out.clear();
     s.runs.clear();
     s.row_start.assign(static_cast<size_t>(height) + 1, 0);
-    s.ink.resize(static_cast<size_t>(width) + 8);
-    uint8_t* ink = s.ink.data();
+    s.ink.resize(static_cast<size_t>(width + 63) / 64);
+    uint64_t* ink = s.ink.data();
     const uint8_t limit = static_cast<uint8_t>(std::clamp(threshold, 0, 255));
     for (int y = 0; y < height; y++) {
-        const uint8_t* row = image.ptr<uint8_t>(y);
-        for (int x = 0; x < width; x++) ink[x] = row[x] > limit ? 1 : 0;  // vectorised: one compare per 16 pixels
+        ink_bits(image.ptr<uint8_t>(y), width, limit, ink);
         const int first = static_cast<int>(s.runs.size());
         s.row_start[static_cast<size_t>(y)] = first;
         find_runs(ink, width, s.runs);

@@ -5,8 +5,9 @@
 // Why not OpenCV's: the proposer labels two thresholds of the local-mean difference at every search
 // scale, and OpenCV thresholds into a binary image, writes a 32-bit label for every pixel and computes
 // centroids the proposer does not use; that was about a third of the agent's CPU. Ink is a small share
-// of the picture: here each row is scanned eight pixels at a time for runs of ink, runs that touch (the
-// eight neighbours) are joined with a union-find, and only the runs are visited again.
+// of the picture: here each row becomes a bit a pixel (16 compares at once), its runs of ink are read
+// off where the bits change, runs that touch (the eight neighbours) are joined with a union-find, and
+// only the runs are visited again.
 #pragma once
 
 #include <cstdint>
@@ -28,7 +29,7 @@ struct BlobScratch {
     std::vector<Run> runs;
     std::vector<int> row_start;  // runs of row y are [row_start[y], row_start[y + 1])
     std::vector<int> component;  // per first run: its blob's index in out
-    std::vector<uint8_t> ink;    // one row: 1 where the pixel is ink
+    std::vector<uint64_t> ink;   // one row's ink, a bit a pixel
     std::vector<long> first_block;  // per blob: its first 2x2 block in OpenCV's scan order
     std::vector<int> order;
     std::vector<Blob> sorted;
