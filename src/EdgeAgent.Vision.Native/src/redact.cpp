@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <climits>
 #include <memory>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include <opencv2/imgproc.hpp>
@@ -12,12 +14,21 @@
 #include "bridge_common.hpp"
 #include "edgeagent_redact.h"
 
+// A cascade file, loaded while images stay small. OpenCV's evaluator keeps the integral images of the largest
+// level it searched for as long as the classifier lives (5 MB for a 960x540 overview); after an image larger
+// than a plate crop the classifier is dropped, and loaded again (about 10 ms) at its next use, so the scratch
+// of one cascade is never held while the next cascade or HOG runs, nor between passes.
+struct Cascade {
+    std::string path;
+    const char* what = "";
+    std::unique_ptr<cv::CascadeClassifier> loaded;
+    bool enabled() const { return !path.empty(); }
+};
+
 struct ea_redactor {
-    cv::CascadeClassifier frontal;
-    cv::CascadeClassifier profile;
-    cv::CascadeClassifier body;
-    bool has_profile = false;
-    bool has_body = false;
+    Cascade frontal;
+    Cascade profile;
+    Cascade body;
     bool has_hog = false;
     cv::HOGDescriptor hog;
     // Scratch reused call after call.
@@ -33,14 +44,37 @@ struct Found {
     int kind;
 };
 
-bool load(cv::CascadeClassifier& cascade, const char* path, const char* what) {
+// Images up to this many pixels (a plate crop at its largest, 480x240) leave the cascades loaded.
+constexpr size_t kKeepCascadesUpToPixels = 480 * 240;
+
+bool load(Cascade& cascade, const char* path, const char* what) {
+    cascade.what = what;
     if (path == nullptr || path[0] == '\0') return false;
-    if (!cascade.load(path)) {
+    cascade.path = path;
+    auto loaded = std::make_unique<cv::CascadeClassifier>();
+    if (!loaded->load(path)) {
         ea::set_error(std::string("ea_redactor_create: the ") + what + " cascade " + path +
                       " could not be loaded (install opencv-data: ./install.sh --deps)");
         throw std::runtime_error("cascade");
     }
+    cascade.loaded = std::move(loaded);
     return true;
+}
+
+cv::CascadeClassifier& use(Cascade& cascade) {
+    if (!cascade.loaded) {
+        auto loaded = std::make_unique<cv::CascadeClassifier>();
+        // Loaded at the start; failing now means the file went away: this image is dropped, not kept unredacted.
+        if (!loaded->load(cascade.path))
+            throw std::runtime_error(std::string("the ") + cascade.what + " cascade " + cascade.path +
+                                     " could not be loaded again (reinstall opencv-data: ./install.sh --deps)");
+        cascade.loaded = std::move(loaded);
+    }
+    return *cascade.loaded;
+}
+
+void done_with(Cascade& cascade, const cv::Mat& image) {
+    if (image.total() > kKeepCascadesUpToPixels) cascade.loaded.reset();
 }
 
 cv::Rect grow(const cv::Rect& r, float margin, const cv::Size& bounds) {
@@ -144,15 +178,17 @@ void detect(ea_redactor* r, const ea_redact_params& p, std::vector<Found>& found
     const double step = std::max(1.01, static_cast<double>(p.pyramid_step));
     std::vector<cv::Rect> boxes, level;
 
-    detect_levels(r->frontal, r->equalized, step, 3, cv::Size(min_face, min_face), boxes, level);
+    detect_levels(use(r->frontal), r->equalized, step, 3, cv::Size(min_face, min_face), boxes, level);
+    done_with(r->frontal, r->equalized);
     for (const auto& b : boxes) found.push_back({grow(b, p.face_margin, size), FrontalFace});
 
-    if (r->has_profile) {
+    if (r->profile.enabled()) {
         // The profile cascade knows faces turned one way; the mirror image finds those turned the other.
-        detect_levels(r->profile, r->equalized, step, 3, cv::Size(min_face, min_face), boxes, level);
+        detect_levels(use(r->profile), r->equalized, step, 3, cv::Size(min_face, min_face), boxes, level);
         for (const auto& b : boxes) found.push_back({grow(b, p.face_margin, size), ProfileFace});
         cv::flip(r->equalized, r->mirrored, 1);
-        detect_levels(r->profile, r->mirrored, step, 3, cv::Size(min_face, min_face), boxes, level);
+        detect_levels(use(r->profile), r->mirrored, step, 3, cv::Size(min_face, min_face), boxes, level);
+        done_with(r->profile, r->equalized);
         for (const auto& b : boxes) {
             cv::Rect unmirrored(size.width - b.x - b.width, b.y, b.width, b.height);
             found.push_back({grow(unmirrored, p.face_margin, size), ProfileFace});
@@ -160,8 +196,9 @@ void detect(ea_redactor* r, const ea_redact_params& p, std::vector<Found>& found
     }
 
     const int min_person_h = std::max(28, p.min_person_h);
-    if (r->has_body) {
-        detect_levels(r->body, r->equalized, step, 3, cv::Size(min_person_h / 2, min_person_h), boxes, level);
+    if (r->body.enabled()) {
+        detect_levels(use(r->body), r->equalized, step, 3, cv::Size(min_person_h / 2, min_person_h), boxes, level);
+        done_with(r->body, r->equalized);
         for (const auto& b : boxes) found.push_back({grow(b, p.person_margin, size), FullBody});
     }
     if (r->has_hog) {
@@ -199,8 +236,8 @@ EA_API int ea_redactor_create(const ea_redact_config* config, ea_redactor** out)
         try {
             if (!load(r->frontal, config->frontal_face, "frontal face"))
                 return ea::fail(EA_E_ARGUMENT, "ea_redactor_create: the frontal face cascade is required");
-            r->has_profile = load(r->profile, config->profile_face, "profile face");
-            r->has_body = load(r->body, config->full_body, "full body");
+            load(r->profile, config->profile_face, "profile face");
+            load(r->body, config->full_body, "full body");
         } catch (const std::runtime_error&) {
             return EA_E_IO;  // the message is set by load()
         }
