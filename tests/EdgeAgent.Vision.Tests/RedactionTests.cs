@@ -225,6 +225,30 @@ public sealed class RedactionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Redact_CascadeFileGoneAfterAnOverview_ThrowsNamingTheFileSoTheImagesAreDropped()
+    {
+        // The redactor drops its cascades after an overview-sized image and loads them again at the next one.
+        string folder = Directory.CreateTempSubdirectory("edgeagent-cascades-").FullName;
+        try
+        {
+            var defaults = new RedactorOptions();
+            foreach (string file in defaults.CascadeFiles()) File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+            using var redactor = new Redactor(defaults with { CascadeFolder = folder });
+            using EvidenceSnapshot snapshot = Snapshot(Plain());
+            redactor.Redact(snapshot.Overview, PrivacyMasks.None);
+            foreach (string file in Directory.GetFiles(folder)) File.Delete(file);
+
+            var e = Assert.Throws<VisionException>(() => redactor.Redact(snapshot.Overview, PrivacyMasks.None));
+            Assert.Contains(Path.Combine(folder, defaults.FrontalFace), e.Message, StringComparison.Ordinal);
+            Assert.Contains("opencv-data", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Capture_OnTheFrameLoop_AllocatesNothing()
     {
         Frame frame = Plain();
