@@ -38,8 +38,10 @@ public class VideoFrameSourceTests
         Assert.Contains(frame.Gray, b => b > 0);
     }
 
-    // Gray comes from the decoder's luma plane (stretched from video range), not from the BGR frame: it must
-    // still be the BGR frame's luminance, for video-range streams and full-range (JPEG-range) ones alike.
+    // The finder sees the gray buffer and evidence the BGR one: they must be the same picture, for video-range
+    // streams and full-range (JPEG-range) ones alike. (Gray taken from the decoder's luma plane, stretched from
+    // video range, saves 0.5 ms a frame but is about 1.5 levels lighter than the BGR frame's luminance, and on
+    // the 200-pass hard set it lost one pass: gray stays the BGR frame's luminance, to rounding.)
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -70,9 +72,8 @@ public class VideoFrameSourceTests
             worst = Math.Max(worst, difference);
         }
         double mean = (double)differenceSum / frame.Gray.Length;
-        // FFmpeg's BGR conversion rounds its video-range offset about 1.5 levels darker; saturated colours clip.
-        Assert.True(mean < 2.5, $"mean difference {mean:F2} gray levels");
-        Assert.True(worst <= 16, $"largest difference {worst} gray levels");
+        Assert.True(mean < 1.0, $"mean difference {mean:F2} gray levels");
+        Assert.True(worst <= 2, $"largest difference {worst} gray levels");
         Assert.Contains(frame.Gray, v => v > 200);
     }
 

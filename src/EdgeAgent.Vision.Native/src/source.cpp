@@ -14,7 +14,6 @@ extern "C" {
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
 #include <libavutil/log.h>
-#include <libavutil/pixdesc.h>
 #include <libswscale/swscale.h>
 }
 
@@ -186,32 +185,6 @@ double frame_time_ms(const ea_source& s) {
     return static_cast<double>(ts) * av_q2d(stream->time_base) * 1000.0;
 }
 
-// 8-bit luma in a plane of its own (the YUV formats decoders give): gray is the luma, stretched to full range
-// when the stream uses video range (16-235), as BGR -> gray gives it back (the chroma cancels out) at
-// under half the cost. RGB and paletted streams take the BGR frame's gray.
-bool has_luma_plane(const AVFrame& f) {
-    const AVPixFmtDescriptor* d = av_pix_fmt_desc_get(static_cast<AVPixelFormat>(f.format));
-    return d != nullptr && f.linesize[0] >= f.width && (d->flags & (AV_PIX_FMT_FLAG_RGB | AV_PIX_FMT_FLAG_PAL | AV_PIX_FMT_FLAG_BE)) == 0 && d->nb_components >= 1 &&
-           d->comp[0].plane == 0 && d->comp[0].depth == 8 && d->comp[0].step == 1 && d->comp[0].shift == 0 && d->comp[0].offset == 0;
-}
-
-bool full_range(const AVFrame& f) {
-    const auto format = static_cast<AVPixelFormat>(f.format);
-    return f.color_range == AVCOL_RANGE_JPEG || format == AV_PIX_FMT_YUVJ420P || format == AV_PIX_FMT_YUVJ422P ||
-           format == AV_PIX_FMT_YUVJ444P || format == AV_PIX_FMT_YUVJ440P || format == AV_PIX_FMT_YUVJ411P;
-}
-
-void write_gray(const AVFrame& f, uint8_t* bgr, int bgr_stride, uint8_t* gray, int gray_stride) {
-    cv::Mat g(f.height, f.width, CV_8UC1, gray, static_cast<size_t>(gray_stride));
-    if (!has_luma_plane(f)) {
-        cv::cvtColor(cv::Mat(f.height, f.width, CV_8UC3, bgr, static_cast<size_t>(bgr_stride)), g, cv::COLOR_BGR2GRAY);
-        return;
-    }
-    const cv::Mat luma(f.height, f.width, CV_8UC1, f.data[0], static_cast<size_t>(f.linesize[0]));
-    if (full_range(f)) luma.copyTo(g);
-    else luma.convertTo(g, CV_8U, 255.0 / 219.0, -16.0 * 255.0 / 219.0);
-}
-
 }  // namespace
 
 extern "C" {
@@ -308,7 +281,11 @@ EA_API int ea_source_read(ea_source* source, uint8_t* bgr, int32_t bgr_stride, u
         uint8_t* planes[4] = {bgr, nullptr, nullptr, nullptr};
         int strides[4] = {bgr_stride, 0, 0, 0};
         sws_scale(source->scaler, f.data, f.linesize, 0, f.height, planes, strides);
-        if (gray != nullptr) write_gray(f, bgr, bgr_stride, gray, gray_stride);
+        if (gray != nullptr) {
+            const cv::Mat frame(height, width, CV_8UC3, bgr, static_cast<size_t>(bgr_stride));
+            cv::Mat g(height, width, CV_8UC1, gray, static_cast<size_t>(gray_stride));
+            cv::cvtColor(frame, g, cv::COLOR_BGR2GRAY);
+        }
         // FFmpeg gives no time to some frames it flushes out of the decoder after the last packet:
         // keep timestamps increasing by continuing at the frame interval.
         double pts = frame_time_ms(*source);
