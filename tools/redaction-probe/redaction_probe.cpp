@@ -1,10 +1,11 @@
 // Measures the redactor's detectors one at a time on an image (thread CPU ms, resident memory kept after the
 // call and the peak during it) and prints the boxes each finds, the way the bridge searches now ("lean":
-// cascades one pyramid level per call, HOG's large levels in bands; src/EdgeAgent.Vision.Native/src/redact.cpp)
+// cascades one pyramid level per call, HOG's large levels in bands: the bridge's own detector_search.cpp)
 // or with OpenCV's own multi-scale calls ("whole", as before). The README's evidence memory figures come from it.
 //
-//   g++ -O2 -std=c++17 -I/usr/include/opencv4 tools/redaction-probe/redaction_probe.cpp -o /tmp/redaction_probe
-//       -lopencv_objdetect -lopencv_imgcodecs -lopencv_imgproc -lopencv_core      (one line)
+//   g++ -O2 -std=c++17 -I/usr/include/opencv4 tools/redaction-probe/redaction_probe.cpp
+//       src/EdgeAgent.Vision.Native/src/detector_search.cpp -o /tmp/redaction_probe
+//       -lopencv_objdetect -lopencv_imgcodecs -lopencv_imgproc -lopencv_core      (one command)
 //   /tmp/redaction_probe IMAGE [lean|whole] [STEP]      # IMAGE: e.g. a 960x540 overview (EDGEAGENT_TEST_DUMP)
 //
 // Run each mode in a process of its own: memory a call frees stays with the process for the next one.
@@ -14,7 +15,6 @@
 
 #include <malloc.h>
 
-#include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -23,6 +23,8 @@
 #include <functional>
 #include <string>
 #include <vector>
+
+#include "../../src/EdgeAgent.Vision.Native/src/detector_search.hpp"
 
 namespace {
 
@@ -50,64 +52,6 @@ void measure(const char* what, const std::function<void(std::vector<cv::Rect>&)>
                 status_kb("VmHWM:") - before);
     for (const auto& b : boxes) std::printf(" %d,%d %dx%d", b.x, b.y, b.width, b.height);
     std::printf("\n");
-}
-
-void cascade_lean(cv::CascadeClassifier& cascade, const cv::Mat& image, double step, cv::Size min_size, std::vector<cv::Rect>& boxes) {
-    const cv::Size window = cascade.getOriginalWindowSize();
-    std::vector<cv::Rect> level;
-    for (double factor = 1;; factor *= step) {
-        const cv::Size size(cvRound(window.width * factor), cvRound(window.height * factor));
-        if (size.width > image.cols || size.height > image.rows) break;
-        if (size.width < min_size.width || size.height < min_size.height) continue;
-        cascade.detectMultiScale(image, level, step, 0, 0, size, size);
-        boxes.insert(boxes.end(), level.begin(), level.end());
-    }
-    cv::groupRectangles(boxes, 3, 0.2);
-}
-
-void hog_lean(const cv::HOGDescriptor& hog, const cv::Mat& image, double step, std::vector<cv::Rect>& boxes) {
-    constexpr int stride = 8, padding = 16, band_rows = 256;
-    constexpr long max_area = 600000;
-    std::vector<double> weights, hit_weights;
-    std::vector<cv::Point> hits;
-    cv::Mat level;
-    double scale = 1;
-    for (int n = 0; n < hog.nlevels; n++, scale *= step) {
-        const cv::Size size(cvRound(image.cols / scale), cvRound(image.rows / scale));
-        if (size.width < hog.winSize.width || size.height < hog.winSize.height) break;
-        cv::Mat searched = image;
-        if (size != image.size()) {
-            cv::resize(image, level, size, 0, 0, cv::INTER_LINEAR_EXACT);
-            searched = level;
-        }
-        const cv::Size window(cvRound(hog.winSize.width * scale), cvRound(hog.winSize.height * scale));
-        auto keep = [&](int top, int first, int end) {
-            for (size_t i = 0; i < hits.size(); i++) {
-                const int y = hits[i].y + top;
-                if (y < first || y >= end) continue;
-                boxes.emplace_back(cvRound(hits[i].x * scale), cvRound(y * scale), window.width, window.height);
-                weights.push_back(hit_weights[i]);
-            }
-        };
-        if (static_cast<long>(size.width + 2 * padding) * (size.height + 2 * padding) <= max_area) {
-            hog.detect(searched, hits, hit_weights, 0.0, cv::Size(stride, stride), cv::Size(padding, padding));
-            keep(0, INT_MIN, INT_MAX);
-            continue;
-        }
-        const int below = hog.winSize.height - 2 * padding;
-        for (int top = 0; top < size.height; top += band_rows) {
-            const bool last = top + band_rows + below >= size.height;
-            hog.detect(searched(cv::Rect(0, top, size.width, last ? size.height - top : band_rows + below)), hits, hit_weights, 0.0,
-                       cv::Size(stride, stride), cv::Size(padding, padding));
-            keep(top, top == 0 ? INT_MIN : top - padding, last ? INT_MAX : top + band_rows - padding);
-            if (last) break;
-        }
-    }
-    hog.groupRectangles(boxes, weights, 2, 0.2);
-    size_t kept = 0;
-    for (const auto& b : boxes)
-        if ((b & cv::Rect(0, 0, image.cols, image.rows)).area() > 0) boxes[kept++] = b & cv::Rect(0, 0, image.cols, image.rows);
-    boxes.resize(kept);
 }
 
 }  // namespace
@@ -141,7 +85,8 @@ int main(int argc, char** argv) {
     std::printf("%s, %s search, pyramid step %.2f\n", argv[1], lean ? "lean" : "whole", step);
     auto cascade = [&](cv::CascadeClassifier& c, const cv::Mat& image, cv::Size min_size) {
         return [&c, &image, min_size, lean, step](std::vector<cv::Rect>& boxes) {
-            if (lean) cascade_lean(c, image, step, min_size, boxes);
+            std::vector<cv::Rect> level;
+            if (lean) ea::cascade_by_level(c, image, step, 3, min_size, boxes, level);
             else c.detectMultiScale(image, boxes, step, 3, 0, min_size);
         };
     };
@@ -151,7 +96,8 @@ int main(int argc, char** argv) {
     measure("full body", cascade(body, equalized, cv::Size(32, 64)));
     measure("HOG people, 2x", [&](std::vector<cv::Rect>& boxes) {
         std::vector<double> weights;
-        if (lean) hog_lean(hog, enlarged, step, boxes);
+        cv::Mat level;
+        if (lean) ea::hog_in_bands(hog, enlarged, step, boxes, weights, level);
         else hog.detectMultiScale(enlarged, boxes, weights, 0.0, cv::Size(8, 8), cv::Size(16, 16), step, 2.0);
     });
     return 0;
