@@ -128,7 +128,13 @@ int open_decoder(ea_source& s, const std::string& what) {
     if (s.codec == nullptr || s.packet == nullptr || s.frame == nullptr) return ea::fail(EA_E_INTERNAL, "ea_source_open: out of memory");
     const AVStream* stream = s.format->streams[s.stream];
     r = avcodec_parameters_to_context(s.codec, stream->codecpar);
-    s.codec->thread_count = 0;  // FFmpeg picks one per core, as VideoCapture did
+    // One decoding thread a camera (VideoCapture let FFmpeg start one per core, and more): a camera's 25 frames
+    // a second take a few per cent of a core to decode, and the agent already runs a capture and a processing
+    // thread a camera on a box of few cores. FFmpeg's frame threads would each hold frames of their own (16 MB
+    // more resident for a 1080p stream), hold each frame back a frame per thread (40 ms at 25 fps), and compete
+    // with the processing thread; replaying a file, the pipeline ran no faster with them (196 against 214
+    // frames/s, `edgeagent bench`, evidence off, load 8.8).
+    s.codec->thread_count = 1;
     if (r >= 0) r = avcodec_open2(s.codec, decoder, nullptr);
     if (r < 0) return ea::fail(EA_E_OPEN, what + ": the decoder would not open (" + describe(r) + ")");
     s.width = s.codec->width;
