@@ -51,22 +51,31 @@ public sealed class EvidenceSnapshot : IDisposable
 }
 
 /// <summary>
-/// Buffers for evidence snapshots, of exactly the capture's sizes, up to a limit and reused: the images of
-/// passes waiting for redaction take a bounded amount of memory, and a steady stream of passes allocates
-/// nothing (no large-object churn, no gen2 collections). <see cref="Fill"/> makes them all at once (the agent
-/// does, before its first frame); otherwise they are made as needed. When every buffer is in use, a pass goes
-/// without evidence (counted in <see cref="Exhausted"/>) rather than growing the heap. Rented last-returned
-/// first, so a steady stream keeps reusing the same few buffers and the rest are never written.
+/// Buffers for evidence snapshots, of exactly the capture's sizes, all made at construction (before the first
+/// frame) and reused: the images of passes waiting for redaction take a bounded amount of memory, and a steady
+/// stream of passes allocates nothing. They are large objects (the overview's 1.5 MB at 960 wide): made in the
+/// middle of a run they would cost the frame loop that takes the snapshot an allocation and the process a gen2
+/// collection. Uninitialised and never written until a pass uses them, so the pages of buffers not yet used are
+/// not resident: this costs address space, not RSS. When every buffer is in use, a pass goes without evidence
+/// (counted in <see cref="Exhausted"/>) rather than growing the heap. Rented last-returned first, so a steady
+/// stream keeps reusing the same few buffers and the rest are never written.
 /// </summary>
-public sealed class EvidenceBufferPool(int plateBytes, int overviewBytes, int capacity)
+public sealed class EvidenceBufferPool
 {
     private readonly Lock _gate = new();
-    private readonly Stack<(byte[] Plate, byte[] Overview)> _free = new(capacity);
-    private int _created;
+    private readonly Stack<(byte[] Plate, byte[] Overview)> _free;
     private long _exhausted;
 
-    public int Capacity => capacity;
-    public int Created => Volatile.Read(ref _created);
+    public EvidenceBufferPool(int plateBytes, int overviewBytes, int capacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
+        Capacity = capacity;
+        _free = new Stack<(byte[], byte[])>(capacity);
+        for (int i = 0; i < capacity; i++)
+            _free.Push((GC.AllocateUninitializedArray<byte>(plateBytes), GC.AllocateUninitializedArray<byte>(overviewBytes)));
+    }
+
+    public int Capacity { get; }
     public long Exhausted => Interlocked.Read(ref _exhausted);
 
     public bool TryRent(out byte[] plate, out byte[] overview)
@@ -78,35 +87,10 @@ public sealed class EvidenceBufferPool(int plateBytes, int overviewBytes, int ca
                 (plate, overview) = pair;
                 return true;
             }
-            if (_created < capacity)
-            {
-                _created++;
-                plate = GC.AllocateUninitializedArray<byte>(plateBytes);
-                overview = GC.AllocateUninitializedArray<byte>(overviewBytes);
-                return true;
-            }
         }
         Interlocked.Increment(ref _exhausted);
         plate = overview = [];
         return false;
-    }
-
-    /// <summary>
-    /// Makes every buffer now. They are large objects (the overview's 1.5 MB at 960 wide): made in the middle of
-    /// a run they cost the frame loop that takes the snapshot an allocation and the process a gen2 collection.
-    /// Uninitialised and never written until a pass uses them, so the pages of buffers not yet used are not
-    /// resident: this costs address space, not RSS.
-    /// </summary>
-    public void Fill()
-    {
-        lock (_gate)
-        {
-            while (_created < capacity)
-            {
-                _created++;
-                _free.Push((GC.AllocateUninitializedArray<byte>(plateBytes), GC.AllocateUninitializedArray<byte>(overviewBytes)));
-            }
-        }
     }
 
     public void Return(byte[] plate, byte[] overview)

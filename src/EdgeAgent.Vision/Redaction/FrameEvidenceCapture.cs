@@ -18,21 +18,10 @@ public sealed record EvidenceCaptureOptions
     public float CropMarginX { get; init; } = 0.15f;
     public float CropMarginY { get; init; } = 0.5f;
     /// <summary>
-    /// Slots whose buffers are allocated up front (all of them by default). The tracker fills its lowest free
-    /// slot first, so a slot's pages become resident only when that many vehicles were followed at once; a slot
-    /// beyond these gets its buffers at its first use, an allocation on the frame loop, once per process.
-    /// </summary>
-    public int PreallocatedSlots { get; init; } = int.MaxValue;
-    /// <summary>
     /// Snapshots that may exist at once (emitted passes whose images wait for, or are in, redaction); beyond
     /// that a pass goes without evidence. Set it to the evidence queue's length plus two.
     /// </summary>
     public int MaxSnapshots { get; init; } = 10;
-    /// <summary>
-    /// Make every snapshot buffer at construction (before the first frame) rather than at the passes that first
-    /// need them: no allocation of large objects, and so no gen2 collection, while frames run.
-    /// </summary>
-    public bool PreallocateSnapshots { get; init; } = true;
 }
 
 /// <summary>
@@ -44,9 +33,10 @@ public sealed record EvidenceCaptureOptions
 public sealed unsafe class FrameEvidenceCapture : IEvidenceCapture
 {
     private readonly EvidenceCaptureOptions _options;
-    // Allocated at once (uninitialised: a slot's pages become resident at its first capture, so resident memory
-    // follows the most vehicles seen at once, not the tracker's limit of 16).
-    private readonly Slot?[] _slots;
+    // All made at construction, uninitialised: the tracker fills its lowest free slot first, so a slot's pages
+    // become resident at its first capture and resident memory follows the most vehicles seen at once, not the
+    // tracker's limit of 16; no slot is allocated on the frame loop.
+    private readonly Slot[] _slots;
     private readonly int _overviewWidth, _overviewHeight;
     private readonly float _overviewScale;
     private readonly EvidenceBufferPool _snapshots;
@@ -61,14 +51,11 @@ public sealed unsafe class FrameEvidenceCapture : IEvidenceCapture
         _overviewHeight = Math.Max(1, (int)Math.Round(frameHeight * _overviewScale));
         FrameWidth = frameWidth;
         FrameHeight = frameHeight;
-        _slots = new Slot?[slots];
-        _snapshots = new EvidenceBufferPool(_options.CropMaxWidth * _options.CropMaxHeight * 3, _overviewWidth * _overviewHeight * 3,
-            Math.Max(1, _options.MaxSnapshots));
-        for (int i = 0; i < Math.Min(slots, _options.PreallocatedSlots); i++) _slots[i] = NewSlot();
-        if (_options.PreallocateSnapshots) _snapshots.Fill();
+        int cropBytes = _options.CropMaxWidth * _options.CropMaxHeight * 3, overviewBytes = _overviewWidth * _overviewHeight * 3;
+        _slots = new Slot[slots];
+        for (int i = 0; i < slots; i++) _slots[i] = new Slot(cropBytes, overviewBytes);
+        _snapshots = new EvidenceBufferPool(cropBytes, overviewBytes, Math.Max(1, _options.MaxSnapshots));
     }
-
-    private Slot NewSlot() => new(_options.CropMaxWidth * _options.CropMaxHeight * 3, _overviewWidth * _overviewHeight * 3);
 
     public int FrameWidth { get; }
     public int FrameHeight { get; }
@@ -82,7 +69,7 @@ public sealed unsafe class FrameEvidenceCapture : IEvidenceCapture
     public void Capture(int slot, Frame frame, in PlateCandidate box)
     {
         if ((uint)slot >= (uint)_slots.Length || frame.Width != FrameWidth || frame.Height != FrameHeight) return;
-        Slot s = _slots[slot] ??= NewSlot();
+        Slot s = _slots[slot];
         int marginX = (int)(box.BoundsWidth * _options.CropMarginX), marginY = (int)(box.BoundsHeight * _options.CropMarginY);
         int x = Math.Max(0, box.X - marginX), y = Math.Max(0, box.Y - marginY);
         int w = Math.Min(frame.Width, box.X + box.BoundsWidth + marginX) - x, h = Math.Min(frame.Height, box.Y + box.BoundsHeight + marginY) - y;
@@ -109,7 +96,8 @@ public sealed unsafe class FrameEvidenceCapture : IEvidenceCapture
 
     public EvidenceSnapshot? Take(int slot, long bestFrame)
     {
-        if ((uint)slot >= (uint)_slots.Length || _slots[slot] is not { } s) return null;
+        if ((uint)slot >= (uint)_slots.Length) return null;
+        Slot s = _slots[slot];
         if (s.FrameIndex != bestFrame || s.CropWidth == 0) return null;
         s.FrameIndex = -1;   // taken (or given up): the next vehicle in this slot starts afresh
         if (!_snapshots.TryRent(out byte[] plate, out byte[] overview)) return null;
