@@ -92,15 +92,15 @@ cv::Rect on_grid(const cv::Rect& region, const cv::Rect& roi, int period) {
 }
 
 // One search scale: plates whose height lies in [plate_lo, plate_hi] frame pixels.
-void propose(ea_finder& f, size_t scale_index, const cv::Mat& gray, const cv::Rect& roi, float plate_lo, float plate_hi,
+void propose(ea_finder& f, ScaleCache& cache, const cv::Mat& gray, const cv::Rect& roi, float plate_lo, float plate_hi,
              const ea_find_params& p) {
     const float text_lo = plate_lo * kTextToPlateHeight;
-    const double scale = scale_for(plate_lo);
+    const double scale = cache.scale;
     const cv::Mat region = gray(roi);
     // A region kept at full size is searched in place. The shrink writes into a buffer kept at its
     // largest size (ScratchImage): the regions change size every frame.
     const cv::Size shrunk(cv::saturate_cast<int>(roi.width * scale), cv::saturate_cast<int>(roi.height * scale));
-    if (scale < 1.0) ea::shrink_area(region, scale, f.scales[scale_index].shrink, f.small.fit(shrunk, CV_8UC1));
+    if (scale < 1.0) ea::shrink_area(region, scale, cache.shrink, f.small.fit(shrunk, CV_8UC1));
     const cv::Mat& small = scale < 1.0 ? f.small.view : region;
     const float th = text_lo * static_cast<float>(scale);  // smallest text height at this scale
     const float th_hi = plate_hi * kTextToPlateHeight * static_cast<float>(scale);
@@ -179,7 +179,7 @@ int find_in(ea_finder& f, const cv::Mat& image, const ea_find_params& params, co
         for (size_t r = 0; r < region_count; r++) f.aligned.push_back(on_grid(regions[r], roi, cache.period));
         ea::merge_regions(f.aligned);
         for (const cv::Rect& region : f.aligned)
-            propose(f, scale_index, image, region, lo, std::min(lo * 2.2f, static_cast<float>(params.max_plate_h)), params);
+            propose(f, cache, image, region, lo, std::min(lo * 2.2f, static_cast<float>(params.max_plate_h)), params);
     }
     verify_proposals(f, image);
 

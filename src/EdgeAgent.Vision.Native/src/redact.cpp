@@ -47,29 +47,31 @@ struct Found {
 // Images up to this many pixels (a plate crop at its largest, 480x240) leave the cascades loaded.
 constexpr size_t kKeepCascadesUpToPixels = 480 * 240;
 
-bool load(Cascade& cascade, const char* path, const char* what) {
-    cascade.what = what;
-    if (path == nullptr || path[0] == '\0') return false;
-    cascade.path = path;
+// The cascade's file into a fresh classifier; false when OpenCV cannot read it.
+bool read_file(Cascade& cascade) {
     auto loaded = std::make_unique<cv::CascadeClassifier>();
-    if (!loaded->load(path)) {
-        ea::set_error(std::string("ea_redactor_create: the ") + what + " cascade " + path +
-                      " could not be loaded (install opencv-data: ./install.sh --deps)");
-        throw std::runtime_error("cascade");
-    }
+    if (!loaded->load(cascade.path)) return false;
     cascade.loaded = std::move(loaded);
     return true;
 }
 
-cv::CascadeClassifier& use(Cascade& cascade) {
-    if (!cascade.loaded) {
-        auto loaded = std::make_unique<cv::CascadeClassifier>();
-        // Loaded at the start; failing now means the file went away: this image is dropped, not kept unredacted.
-        if (!loaded->load(cascade.path))
-            throw std::runtime_error(std::string("the ") + cascade.what + " cascade " + cascade.path +
-                                     " could not be loaded again (reinstall opencv-data: ./install.sh --deps)");
-        cascade.loaded = std::move(loaded);
+bool load(Cascade& cascade, const char* path, const char* what) {
+    cascade.what = what;
+    if (path == nullptr || path[0] == '\0') return false;
+    cascade.path = path;
+    if (!read_file(cascade)) {
+        ea::set_error(std::string("ea_redactor_create: the ") + what + " cascade " + path +
+                      " could not be loaded (install opencv-data: ./install.sh --deps)");
+        throw std::runtime_error("cascade");
     }
+    return true;
+}
+
+cv::CascadeClassifier& use(Cascade& cascade) {
+    // Loaded at the start; failing now means the file went away: this image is dropped, not kept unredacted.
+    if (!cascade.loaded && !read_file(cascade))
+        throw std::runtime_error(std::string("the ") + cascade.what + " cascade " + cascade.path +
+                                 " could not be loaded again (reinstall opencv-data: ./install.sh --deps)");
     return *cascade.loaded;
 }
 
