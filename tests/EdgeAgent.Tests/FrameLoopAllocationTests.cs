@@ -47,20 +47,35 @@ public class FrameLoopAllocationTests
             PlayFrames(pipeline, frame, sink, ref index, measure: null);
             int passesWhenWarm = sink.Count;
 
-            var allocating = new List<string>();
-            long bytesInPassFrames = 0;
-            PlayFrames(pipeline, frame, sink, ref index, measure: (frameIndex, bytes, passEnded) =>
+            // Other threads' collections can add about 8 KB to a frame's count, never take from it (see
+            // ThreadAllocations): a frame that allocates does so in every replay. So the measured replays go on,
+            // up to three, while some frame still looks allocating, and each frame keeps its least count.
+            var least = new long[FramesPerPass];
+            var passEnded = new bool[FramesPerPass];
+            Array.Fill(least, long.MaxValue);
+            int passesInAReplay = 0, replays = 0;
+            while (replays < 3 && (replays == 0 || Enumerable.Range(0, FramesPerPass).Any(i => !passEnded[i] && least[i] != 0)))
             {
-                if (passEnded) bytesInPassFrames += bytes;
-                else if (bytes != 0) allocating.Add($"frame {frameIndex}: {bytes} bytes");
-            });
+                int passesBefore = sink.Count;
+                long first = index;
+                PlayFrames(pipeline, frame, sink, ref index, measure: (frameIndex, bytes, ended) =>
+                {
+                    int offset = (int)(frameIndex - first);
+                    least[offset] = Math.Min(least[offset], bytes);
+                    passEnded[offset] |= ended;
+                });
+                if (replays++ == 0) passesInAReplay = sink.Count - passesBefore;
+            }
 
+            var allocating = Enumerable.Range(0, FramesPerPass).Where(i => !passEnded[i] && least[i] != 0)
+                .Select(i => $"frame {i}: {least[i]} bytes").ToList();
+            long bytesInPassFrames = Enumerable.Range(0, FramesPerPass).Where(i => passEnded[i]).Sum(i => least[i]);
             Assert.True(passesWhenWarm >= 2, $"the warm-up frames ended {passesWhenWarm} passes: the test frames should hold plates");
-            Assert.True(sink.Count > passesWhenWarm, "the measured frames ended no pass: they exercised no reading");
+            Assert.True(passesInAReplay > 0, "the measured frames ended no pass: they exercised no reading");
             Assert.True(allocating.Count == 0,
-                $"{allocating.Count} of {FramesPerPass} measured frames allocated without ending a pass:\n{string.Join('\n', allocating)}");
+                $"{allocating.Count} of {FramesPerPass} measured frames allocated without ending a pass, in each of {replays} replays:\n{string.Join('\n', allocating)}");
             // A pass is born only when one ends: the only allocation allowed, and it is small.
-            Assert.InRange(bytesInPassFrames, 1, 4096L * (sink.Count - passesWhenWarm));
+            Assert.InRange(bytesInPassFrames, 1, 4096L * passesInAReplay);
         }
     }
 
