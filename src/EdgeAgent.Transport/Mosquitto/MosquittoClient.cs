@@ -29,6 +29,9 @@ public sealed partial class MosquittoClient : IDisposable, IAsyncDisposable
     private volatile bool _connected;
     private volatile bool _disposed;
     private volatile string? _lastLibraryError;
+    // Packets this connection still expects a callback for: publishes not yet written (QoS 0) or acknowledged
+    // (QoS 1, 2), subscribes not yet acknowledged. A clean disconnect waits for none to be left (see StopLoop).
+    private int _awaitingCallback;
 
     public MosquittoClient(MosquittoClientOptions options, ILogger? logger = null)
     {
@@ -130,12 +133,13 @@ public sealed partial class MosquittoClient : IDisposable, IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(qos);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(qos, 2);
         if (!_connected) throw new BrokerUnavailableException("mosquitto_publish_v5", MosquittoInterop.ErrNoConn, Mosq.ErrorText(MosquittoInterop.ErrNoConn));
-        int mid;
+        int mid, rc;
+        // Counted before the call: its callback may come on the network thread before the call returns.
+        Interlocked.Increment(ref _awaitingCallback);
         fixed (byte* p = payload)
-        {
-            int rc = MosquittoInterop.PublishV5(_handle, &mid, topic, payload.Length, p, qos, retain, 0);
-            Mosq.ThrowIfError(rc, "mosquitto_publish_v5");
-        }
+            rc = MosquittoInterop.PublishV5(_handle, &mid, topic, payload.Length, p, qos, retain, 0);
+        if (rc != MosquittoInterop.ErrSuccess) CallbackArrived();
+        Mosq.ThrowIfError(rc, "mosquitto_publish_v5");
         return mid;
     }
 
@@ -145,7 +149,10 @@ public sealed partial class MosquittoClient : IDisposable, IAsyncDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentException.ThrowIfNullOrEmpty(filter);
         int mid;
-        Mosq.ThrowIfError(MosquittoInterop.Subscribe(_handle, &mid, filter, qos), "mosquitto_subscribe");
+        Interlocked.Increment(ref _awaitingCallback);
+        int rc = MosquittoInterop.Subscribe(_handle, &mid, filter, qos);
+        if (rc != MosquittoInterop.ErrSuccess) CallbackArrived();
+        Mosq.ThrowIfError(rc, "mosquitto_subscribe");
         return mid;
     }
 
@@ -176,8 +183,9 @@ public sealed partial class MosquittoClient : IDisposable, IAsyncDisposable
     }
 
     /// <summary>
-    /// Sends DISCONNECT (so the broker drops the Last Will) and stops the network thread. Safe to call when
-    /// not connected.
+    /// Sends DISCONNECT (so the broker drops the Last Will) and stops the network thread. Waits first, up to
+    /// 2 s while connected, for the broker to acknowledge what was published and subscribed (see StopLoop
+    /// for why). Safe to call when not connected.
     /// </summary>
     public Task DisconnectAsync()
     {
