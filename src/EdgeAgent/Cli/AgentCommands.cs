@@ -60,9 +60,13 @@ public static class AgentCommands
 
     public static Command Demo(string[] settingArgs)
     {
+        var realtime = new Option<bool>("--realtime") { Description = "Pace the sample like a camera (25 frames/s, about 97 s) instead of as fast as possible" };
         var command = new Command("demo",
-            "Replay the bundled sample through the whole pipeline to an MQTT broker (a local one it starts unless Mqtt:Host is set) and print what the backend receives");
-        command.SetAction((parse, cancellation) => DemoRunner.RunAsync(settingArgs, parse.GetValue(ConfigOption), cancellation));
+            "Replay the bundled sample through the whole pipeline to an MQTT broker (a local one it starts unless Mqtt:Host is set) and print what the backend receives")
+        {
+            realtime,
+        };
+        command.SetAction((parse, cancellation) => DemoRunner.RunAsync(settingArgs, parse.GetValue(ConfigOption), parse.GetValue(realtime), cancellation));
         return command;
     }
 

@@ -11,7 +11,7 @@ namespace EdgeAgent.Demo;
 /// </summary>
 public static class DemoRunner
 {
-    public static async Task<int> RunAsync(string[] settingArgs, FileInfo? configFile, CancellationToken cancellation)
+    public static async Task<int> RunAsync(string[] settingArgs, FileInfo? configFile, bool realtime, CancellationToken cancellation)
     {
         DemoBroker? broker = null;
         try
@@ -29,9 +29,15 @@ public static class DemoRunner
                 Console.WriteLine($"demo: no Mqtt:Host configured; started a local mosquitto broker on {broker.Host}:{broker.Port}");
             }
             Console.WriteLine($"demo: replaying {settings.Camera.Source} (profile {settings.Camera.Profile}) to {settings.Mqtt.Host}:{settings.Mqtt.Port}");
+            if (!realtime && settings.Evidence.Enabled)
+            {
+                // Said up front, so that the warnings it explains do not read as a fault.
+                Console.WriteLine("demo: as fast as this machine decodes, several times a camera's pace: redaction (about 2 CPU s a pass) falls behind, " +
+                                  "so some passes keep no images (\"Evidence ... dropped\"; the reads are kept); --realtime paces it like a camera");
+            }
             await using BackendPrinter backend = await BackendPrinter.StartAsync(settings.Mqtt.Host, settings.Mqtt.Port, Console.Out, cancellation).ConfigureAwait(false);
             int exitCode = await AgentCommands.RunHostAsync(AgentMode.Demo, configuration, settings,
-                new CameraRunSettings { Finite = true }, cancellation).ConfigureAwait(false);
+                new CameraRunSettings { Finite = true, Realtime = realtime }, cancellation).ConfigureAwait(false);
             await Task.Delay(300, cancellation).ConfigureAwait(false);  // the last status message is on its way
             int vehicles = CountTruthRows(settings.Camera.Source + ".truth.tsv");
             Console.WriteLine($"demo: the backend received {backend.DistinctReads} reads" +
