@@ -41,6 +41,11 @@ public partial class BenchTests
         // The processing thread's own CPU time (thread clock): some, and never more than the whole process's.
         double loopCpu = root.GetProperty("loop_cpu_ms_per_frame").GetDouble();
         Assert.InRange(loopCpu, 0.01, root.GetProperty("cpu_ms_per_frame").GetDouble());
+        // The capture thread's too (decode, BGR and gray: a few ms a 1080p frame).
+        Assert.InRange(root.GetProperty("capture_cpu_ms_per_frame").GetDouble(), 0.01, root.GetProperty("cpu_ms_per_frame").GetDouble());
+        // Evidence is on by default: each read's images were kept or dropped, and counted either way.
+        Assert.True(root.GetProperty("evidence").GetBoolean());
+        Assert.InRange(root.GetProperty("evidence_kept").GetInt64() + root.GetProperty("evidence_dropped").GetInt64(), 1, root.GetProperty("reads").GetInt64());
         Assert.True(root.GetProperty("rss_mb").GetDouble() > 10);
         Assert.True(root.GetProperty("ms_p99").GetDouble() >= root.GetProperty("ms_p50").GetDouble());
         Assert.True(root.GetProperty("mqtt").GetBoolean());

@@ -93,22 +93,23 @@ public sealed class PrivacyServicesTests : IDisposable
     }
 
     [Fact]
-    public async Task EvidenceRecorder_Worker_RedactsOnAThreadNicerThanTheAgentsOthers()
+    public async Task EvidenceRecorder_Worker_RedactsOnlyOnIdleCores()
     {
         using var store = new SqliteEvidenceStore(_dir.File("outbox.db"));
         var recorder = new EvidenceRecorder(store, new AuditLogFile(_dir.File("audit.jsonl")), Profile, new RedactorOptions(), 4, NullLogger<EvidenceRecorder>.Instance);
         await recorder.StartAsync(CancellationToken.None);
         try
         {
-            int agent = Niceness(null) ?? throw new InvalidOperationException("no /proc/self/stat");
-            int? worker = null;
+            (int Nice, int Policy) agent = Scheduling(null) ?? throw new InvalidOperationException("no /proc/self/stat");
+            Assert.NotEqual(SchedIdle, agent.Policy);
+            (int Nice, int Policy)? worker = null;
             for (int i = 0; i < 100 && (worker is null || worker == agent); i++)   // until it has lowered itself
             {
                 if (i > 0) await Task.Delay(50);
-                worker = Niceness(EvidenceRecorder.WorkerThreadName);
+                worker = Scheduling(EvidenceRecorder.WorkerThreadName);
             }
-            // Either at the full step, or at the floor of 19 when the agent already runs that nice.
-            Assert.Equal(Math.Min(19, agent + EvidenceRecorder.WorkerNiceness), worker);
+            // SCHED_IDLE, which needs no privilege on Linux; where a kernel refused it, nice 19.
+            Assert.True(worker is { Policy: SchedIdle } or { Nice: 19 }, $"redaction thread at nice {worker?.Nice}, policy {worker?.Policy}");
         }
         finally
         {
@@ -116,15 +117,18 @@ public sealed class PrivacyServicesTests : IDisposable
         }
     }
 
-    // The nice value (field 19 of stat) of this process's thread named so (null while there is none), or of the process itself.
-    private static int? Niceness(string? threadName)
+    private const int SchedIdle = 5;
+
+    // The nice value and scheduling policy (fields 19 and 41 of stat) of this process's thread named so (null while there is none), or of the process itself.
+    private static (int Nice, int Policy)? Scheduling(string? threadName)
     {
         string? stat = threadName is null ? File.ReadAllText("/proc/self/stat")
             : Directory.EnumerateDirectories("/proc/self/task")
                 .Where(t => File.ReadAllText(Path.Combine(t, "comm")).Trim() == threadName)
                 .Select(t => File.ReadAllText(Path.Combine(t, "stat"))).FirstOrDefault();
         if (stat is null) return null;
-        return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[16], System.Globalization.CultureInfo.InvariantCulture);
+        string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');   // fields[0] is field 3 (state)
+        return (int.Parse(fields[16], System.Globalization.CultureInfo.InvariantCulture), int.Parse(fields[38], System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]

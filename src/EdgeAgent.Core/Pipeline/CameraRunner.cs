@@ -98,6 +98,7 @@ public sealed class CameraRunner
     private Exception? Capture(CancellationToken cancellation)
     {
         bool live = _source.Info.IsLive;
+        FrameLoopMeter? meter = _options.Meter;
         DateTimeOffset start = _time.GetUtcNow();
         long startTicks = _time.GetTimestamp();
         long index = 0;
@@ -110,7 +111,9 @@ public sealed class CameraRunner
                 FrameReadResult result;
                 try
                 {
+                    long cpu = meter?.ThreadCpuNanoseconds?.Invoke() ?? 0;
                     result = _source.Read(frame);
+                    if (meter?.ThreadCpuNanoseconds is { } clock) meter.CaptureDone(clock() - cpu);
                 }
                 catch
                 {

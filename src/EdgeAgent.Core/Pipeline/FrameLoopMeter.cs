@@ -14,6 +14,7 @@ public sealed class FrameLoopMeter
     private readonly List<LoopMeter> _loops = [];
     private readonly Lock _gate = new();
     private long _frames;
+    private long _captureCpuNanoseconds;
     private int _active;
 
     public FrameLoopMeter(int warmupFrames)
@@ -62,6 +63,12 @@ public sealed class FrameLoopMeter
         return loop;
     }
 
+    /// <summary>The capture threads' CPU time reading frames (decode and conversion), summed over every camera.</summary>
+    public long CaptureCpuNanoseconds => Interlocked.Read(ref _captureCpuNanoseconds);
+
+    /// <summary>A capture thread read one frame in this much of its CPU time (the thread clock around the source's read).</summary>
+    public void CaptureDone(long cpuNanoseconds) => Interlocked.Add(ref _captureCpuNanoseconds, cpuNanoseconds);
+
     internal void FrameDone(long processingTicks)
     {
         long n = Interlocked.Increment(ref _frames);
@@ -93,7 +100,7 @@ public sealed class FrameLoopMeter
             }
         }
         return new FrameLoopSnapshot(Stopwatch.GetTimestamp(), allocated, GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2),
-            counters, loopBytes, allocatingFrames, Environment.CpuUsage.TotalTime, loopCpu);
+            counters, loopBytes, allocatingFrames, Environment.CpuUsage.TotalTime, loopCpu, CaptureCpuNanoseconds);
     }
 }
 
@@ -156,7 +163,8 @@ public sealed class LoopMeter
 
 /// <summary>The state of every loop at one instant.</summary>
 public sealed record FrameLoopSnapshot(long Timestamp, long TotalAllocatedBytes, int Gen0, int Gen1, int Gen2,
-    PipelineCounters Counters, long LoopAllocatedBytes, long FramesAllocatingWithoutPass, TimeSpan ProcessCpu, long LoopCpuNanoseconds);
+    PipelineCounters Counters, long LoopAllocatedBytes, long FramesAllocatingWithoutPass, TimeSpan ProcessCpu, long LoopCpuNanoseconds,
+    long CaptureCpuNanoseconds);
 
 /// <summary>The measured window: the difference of its two snapshots, and the frame times recorded in it.</summary>
 public sealed class FrameLoopWindow(FrameLoopSnapshot start, FrameLoopSnapshot end, DurationHistogram frameTimes)
@@ -176,6 +184,13 @@ public sealed class FrameLoopWindow(FrameLoopSnapshot start, FrameLoopSnapshot e
     /// </summary>
     public double LoopCpuMsPerFrame { get; } = end.Counters.Frames > start.Counters.Frames
         ? (end.LoopCpuNanoseconds - start.LoopCpuNanoseconds) / 1e6 / (end.Counters.Frames - start.Counters.Frames) : 0;
+
+    /// <summary>
+    /// CPU time of the capture threads per frame processed: decoding and the BGR and gray conversion, as the
+    /// pipeline pays for it beside the processing thread (the decode-only run gives the same work alone).
+    /// </summary>
+    public double CaptureCpuMsPerFrame { get; } = end.Counters.Frames > start.Counters.Frames
+        ? (end.CaptureCpuNanoseconds - start.CaptureCpuNanoseconds) / 1e6 / (end.Counters.Frames - start.Counters.Frames) : 0;
 
     /// <summary>Every managed byte the process allocated in the window (all threads: frame loops, recorder, forwarder).</summary>
     public long AllocatedBytes { get; } = end.TotalAllocatedBytes - start.TotalAllocatedBytes;

@@ -37,6 +37,8 @@ public sealed record BenchResult
     public required double CpuMsPerFrame { get; init; }
     /// <summary>CPU time of the processing threads per frame (thread clock): unlike wall time, not stretched by a busy machine.</summary>
     public required double LoopCpuMsPerFrame { get; init; }
+    /// <summary>CPU time of the capture threads per frame (decode, BGR and gray) in the pipeline, beside the processing thread.</summary>
+    public double CaptureCpuMsPerFrame { get; init; }
     public required double FindMsPerFrame { get; init; }
     public required double ReadMsPerFrame { get; init; }
     public required double TrackMsPerFrame { get; init; }
@@ -53,6 +55,11 @@ public sealed record BenchResult
     public required double ReadLatencyMsP50 { get; init; }
     public required double ReadLatencyMsP99 { get; init; }
     public required long Published { get; init; }
+
+    /// <summary>Reads whose redacted images were kept, and those whose images were dropped (queue full, stopped first); both 0 with evidence off.</summary>
+    public long EvidenceKept { get; init; }
+    public long EvidenceDropped { get; init; }
+    public bool EvidenceEnabled { get; init; }
 
     public double ShareOfDecode => DecodeFps > 0 ? Fps / DecodeFps : 0;
 
@@ -74,6 +81,7 @@ public sealed record BenchResult
         Row("CPU ms per frame", $"{F(CpuMsPerFrame, "0.00")} / {F(DecodeCpuMsPerFrame, "0.00")}", "whole process, pipeline / decode-only (less disturbed by a busy machine)");
         Row("  processing thread CPU ms", F(LoopCpuMsPerFrame, "0.00"),
             LoopCpuMsPerFrame > 0 ? $"per frame: find, read, track (one thread alone on a core: {F(1000 / LoopCpuMsPerFrame, "0")} frames/s)" : "no thread clock");
+        Row("  capture thread CPU ms", F(CaptureCpuMsPerFrame, "0.00"), $"per frame: decode, BGR and gray in the pipeline (decode-only alone: {F(DecodeCpuMsPerFrame, "0.00")})");
         Row("ms per frame p50 / p99", $"{F(MsP50, "0.00")} / {F(MsP99, "0.00")}", "processing thread: find, read, track");
         Row("  find / read / track", $"{F(FindMsPerFrame, "0.00")} / {F(ReadMsPerFrame, "0.00")} / {F(TrackMsPerFrame, "0.000")}", "mean ms per frame");
         Row("  searched: whole region / pixels", $"{F(FullSearchShare * 100, "0.0")}% / {F(SearchedShare * 100, "0.0")}%",
@@ -86,6 +94,8 @@ public sealed record BenchResult
         Row("reads", Reads.ToString(CultureInfo.InvariantCulture), Mqtt ? $"{Published} published" : "MQTT off");
         Row("read latency ms p50 / p99", $"{F(ReadLatencyMsP50, "0.0")} / {F(ReadLatencyMsP99, "0.0")}", "frame that completed the pass -> committed to the outbox");
         Row("dropped frames", Dropped.ToString(CultureInfo.InvariantCulture));
+        Row("evidence kept / dropped", EvidenceEnabled ? $"{EvidenceKept} / {EvidenceDropped}" : "off",
+            EvidenceEnabled ? "reads whose redacted images were kept / dropped (queue full or stopped first; the read is kept)" : "");
         console.Write(table);
     }
 
@@ -113,6 +123,7 @@ public sealed record BenchResult
         json.WriteNumber("cpu_ms_per_frame", Math.Round(CpuMsPerFrame, 3));
         json.WriteNumber("decode_cpu_ms_per_frame", Math.Round(DecodeCpuMsPerFrame, 3));
         json.WriteNumber("loop_cpu_ms_per_frame", Math.Round(LoopCpuMsPerFrame, 3));
+        json.WriteNumber("capture_cpu_ms_per_frame", Math.Round(CaptureCpuMsPerFrame, 3));
         json.WriteNumber("loop_alloc_bytes_per_frame", Math.Round(LoopAllocBytesPerFrame, 1));
         json.WriteNumber("frames_allocating_without_pass", FramesAllocatingWithoutPass);
         json.WriteNumber("find_ms", Math.Round(FindMsPerFrame, 3));
@@ -127,6 +138,9 @@ public sealed record BenchResult
         json.WriteNumber("published", Published);
         json.WriteNumber("read_latency_ms_p50", Math.Round(ReadLatencyMsP50, 2));
         json.WriteNumber("read_latency_ms_p99", Math.Round(ReadLatencyMsP99, 2));
+        json.WriteBoolean("evidence", EvidenceEnabled);
+        json.WriteNumber("evidence_kept", EvidenceKept);
+        json.WriteNumber("evidence_dropped", EvidenceDropped);
         json.WriteEndObject();
     }
 }

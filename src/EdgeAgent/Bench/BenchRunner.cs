@@ -65,6 +65,7 @@ public static class BenchRunner
             var camera = host.Services.GetRequiredService<CameraService>();
             var forwarder = host.Services.GetService<ForwarderService>();
             var lifetime = host.Services.GetRequiredService<AgentLifetime>();
+            var evidence = host.Services.GetService<EvidenceRecorder>();
             await host.RunAsync(cancellation).ConfigureAwait(false);
             double rssMb = ProcessMemory.PeakResidentBytes() / (1024.0 * 1024.0);
             if (lifetime.ExitCode != ExitCodes.Ok)
@@ -104,6 +105,7 @@ public static class BenchRunner
                 DecodeCpuMsPerFrame = decode.CpuMsPerFrame,
                 CpuMsPerFrame = window.CpuMsPerFrame,
                 LoopCpuMsPerFrame = window.LoopCpuMsPerFrame,
+                CaptureCpuMsPerFrame = window.CaptureCpuMsPerFrame,
                 FindMsPerFrame = window.MsPerFrame(c.FindTicks),
                 ReadMsPerFrame = window.MsPerFrame(c.ReadTicks),
                 TrackMsPerFrame = window.MsPerFrame(c.TrackTicks),
@@ -116,6 +118,9 @@ public static class BenchRunner
                 ReadLatencyMsP50 = latencyP50,
                 ReadLatencyMsP99 = latencyP99,
                 Published = forwarder?.Forwarder.Status.Acknowledged ?? 0,
+                EvidenceEnabled = evidence is not null,
+                EvidenceKept = evidence?.Stored ?? 0,
+                EvidenceDropped = evidence?.Dropped ?? 0,
             };
             result.WriteTable(CreateConsole());
             foreach (LoopMeter loop in meter.Loops)

@@ -99,17 +99,22 @@ public sealed partial class EvidenceRecorder : BackgroundService, IDrainable
         return true;
     }
 
-    /// <summary>How much nicer than the agent the redaction thread runs: the frame loops get the cores first.</summary>
-    public const int WorkerNiceness = 10;
+    /// <summary>
+    /// How much nicer than the agent the redaction thread runs where the kernel refuses SCHED_IDLE (19 at most):
+    /// the frame loops get the cores first.
+    /// </summary>
+    public const int WorkerNiceness = 19;
 
     /// <summary>The redaction thread's name (also its name in /proc: at most 15 characters).</summary>
     public const string WorkerThreadName = "EvidenceRedact";
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // A thread of its own, not the thread pool's: its nice value is lowered once, and OpenCV runs
-        // single-threaded (VisionNative), so every cycle of redaction is spent at that lower priority. When
-        // the cores are busy with frames, redaction waits, the queue fills and images are dropped (counted).
+        // A thread of its own, not the thread pool's: it puts itself in SCHED_IDLE once (nice 19 where that is
+        // refused), and OpenCV runs single-threaded (VisionNative), so every cycle of redaction runs only on a
+        // core the frame loops leave idle. When they keep the cores busy (a bench replaying a file flat out),
+        // redaction waits, the queue fills and images are dropped (counted); at a camera's 25 frames a second
+        // the loops leave most of the box idle. Only the database write runs at the agent's own priority (Keep).
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var worker = new Thread(() =>
         {
@@ -132,7 +137,8 @@ public sealed partial class EvidenceRecorder : BackgroundService, IDrainable
 
     private void Work(CancellationToken stoppingToken)
     {
-        if (ThreadNice.Lower(WorkerNiceness) is { } nice) Log.Niced(_logger, nice);
+        if (ThreadNice.Idle()) Log.Idle(_logger);
+        else if (ThreadNice.Lower(WorkerNiceness) is { } nice) Log.Niced(_logger, nice);
         try
         {
             while (_queue.Reader.WaitToReadAsync(stoppingToken).AsTask().GetAwaiter().GetResult())
@@ -186,14 +192,22 @@ public sealed partial class EvidenceRecorder : BackgroundService, IDrainable
                 return;
             }
             string summary = $"{{\"plate\":{plate.Summary},\"overview\":{overview.Summary}}}";
-            lock (_closing)
+            // The write runs on a thread of the agent's own priority, this one waiting: the SQLite file's write
+            // lock and the store's are shared with the read recorder and retention, and this thread, preempted
+            // while holding them, would only run again once a core had nothing else to do.
+            bool kept = Task.Run(() =>
             {
-                if (_closed) return;   // counted as dropped in the summary already given
-                _store.Store(new EvidenceRecord(readId, time, plateJpeg.Bytes, overviewJpeg.Bytes, summary));
-                Interlocked.Increment(ref _stored);
-                Measure(redactionMs, redactionCpuMs, encodingCpuMs, plateJpeg.Bytes.Length, overviewJpeg.Bytes.Length);
-            }
-            KeepUnderCap();
+                lock (_closing)
+                {
+                    if (_closed) return false;   // counted as dropped in the summary already given
+                    _store.Store(new EvidenceRecord(readId, time, plateJpeg.Bytes, overviewJpeg.Bytes, summary));
+                    Interlocked.Increment(ref _stored);
+                    Measure(redactionMs, redactionCpuMs, encodingCpuMs, plateJpeg.Bytes.Length, overviewJpeg.Bytes.Length);
+                }
+                KeepUnderCap();
+                return true;
+            }).GetAwaiter().GetResult();
+            if (!kept) return;
             Log.Stored(_logger, readId, plateJpeg.Bytes.Length, overviewJpeg.Bytes.Length, overview.Faces + plate.Faces, overview.People + plate.People, redactionMs);
         }
 #pragma warning disable CA1031 // Whatever went wrong, the unredacted pixels must not be kept: drop, count, audit.
@@ -324,6 +338,9 @@ public sealed partial class EvidenceRecorder : BackgroundService, IDrainable
 
         [LoggerMessage(EventId = 5013, Level = LogLevel.Debug, Message = "Evidence redaction runs at nice {Nice}: frames come first")]
         public static partial void Niced(ILogger logger, int nice);
+
+        [LoggerMessage(EventId = 5014, Level = LogLevel.Debug, Message = "Evidence redaction runs in SCHED_IDLE: only on a core the frame loops leave idle")]
+        public static partial void Idle(ILogger logger);
 
         [LoggerMessage(EventId = 5005, Level = LogLevel.Information, Message = "Evidence: {Stored} kept, {Dropped} dropped (queue full, disk short or stopped first), {Failed} redaction failures")]
         public static partial void Summary(ILogger logger, long stored, long dropped, long failed);
