@@ -34,11 +34,14 @@ void cascade_by_level(cv::CascadeClassifier& cascade, const cv::Mat& image, doub
 // at its edges is computed from the real rows beyond it (HOG reads outside its image only at the level's
 // own border), and its windows start on the same 8-pixel grid as the whole level's: each band keeps the
 // windows that start in its own rows, and the boxes are scaled, grouped and clipped as detectMultiScale does.
-// The same boxes; about 9 MB at the peak instead of 22, for about a tenth more of HOG's time (the rows a
-// window reaches below its band are read twice).
+// The same boxes; about 6.9 MB at the peak instead of 22, for about a third more of HOG's time (the 96 rows a
+// window reaches below its band are read twice). 128-row bands, and levels over 500 000 padded pixels banded
+// too: 256-row bands and whole levels up to 600 000 peaked at 9.0 MB for 19 % less HOG time (tools/redaction-probe
+// on the test scene: 505-519 against 594-616 CPU ms; 96-row bands 6.2 MB for 666-671 ms). That peak was the
+// redaction's largest, and it adds to the passes waiting for redaction in the agent's peak resident memory.
 namespace {
-constexpr int kHogStride = 8, kHogPadding = 16, kHogBandRows = 256;
-constexpr long kHogMaxLevelArea = 600000;   // padded pixels searched at once: a 960x540 level's
+constexpr int kHogStride = 8, kHogPadding = 16, kHogBandRows = 128;
+constexpr long kHogMaxLevelArea = 500000;   // padded pixels searched at once (10 bytes of gradient each): 5 MB
 }  // namespace
 
 void hog_in_bands(const cv::HOGDescriptor& hog, const cv::Mat& image, double step, std::vector<cv::Rect>& boxes,
