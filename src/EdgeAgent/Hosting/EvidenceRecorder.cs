@@ -354,8 +354,8 @@ public sealed partial class EvidenceRecorder : BackgroundService, IDrainable
 /// <summary>How much the evidence worker may hold and keep.</summary>
 public sealed record EvidenceLimits
 {
-    /// <summary>Passes waiting for redaction at most.</summary>
-    public int QueueLength { get; init; } = 8;
+    /// <summary>Passes waiting for redaction at most (Evidence:QueueLength's default).</summary>
+    public int QueueLength { get; init; } = 6;
     /// <summary>The most the kept images may take; the oldest go beyond it.</summary>
     public long MaxBytes { get; init; } = 128L * 1024 * 1024;
     /// <summary>Below this much free space where the outbox lives, images are not kept.</summary>
