@@ -189,4 +189,16 @@ public class GrammarDecodeTests
             for (int i = 0; i < 500; i++) grammar.Decode(reads, ref text);
         }));
     }
+
+    [Fact]
+    public void Decode_SureNoiseBoxes_DoNotUseUpTheDropsAFormatMayMake()
+    {
+        // A Slovak plate cut with its band's two boxes before it and a frame's edge after it, its last O read as a
+        // sure 0: the three boxes surely not characters are left out whatever the format, so the Slovak format
+        // still fits (seven of ten positions) and corrects the 0 it needs as a letter.
+        PlateText text = Decode(GrammarScope.Europe, "#:0.99", "#:0.98", "R", "K", "5", "5", "0", "A", "0:0.97", "#:0.99");
+        Assert.Equal("RK550AO", text.ToString());
+        Assert.True(text.MatchesGrammar);
+        Assert.Equal("SK", text.Country.ToString());
+    }
 }
