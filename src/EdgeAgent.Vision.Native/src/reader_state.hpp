@@ -20,7 +20,8 @@ struct ea_reader {
     std::vector<ea::RowHypothesis> cuts, kept_cuts;
     cv::Mat patch, inverted, transform, crop, feature_rows, probs;
     cv::Mat kept_probs, kept_transform, kept_patch, kept_inverted;
-    cv::Mat variant_rows, variant_probs;  // the chosen cut's boxes cut a few ways (refine_chosen)
+    cv::Mat variant_rows, variant_probs;  // the chosen cut's doubtful boxes cut a few ways (refine_chosen)
+    std::vector<int> doubtful;
 };
 
 namespace ea {
