@@ -92,7 +92,7 @@ public partial class AccuracyTests
     // Measured with the committed model (README "Accuracy"); a little below, so that a regression fails
     // and noise does not. The figures are deterministic for a model and a build.
     private const double DevMinFound = 0.89;   // measured 0.909
-    private const double DevMinExact = 0.79;   // measured 0.812
+    private const double DevMinExact = 0.79;   // measured 0.806
 
     [PlatesDevFact]
     public async Task Eval_PlatesDev_MeetsTheMeasuredFigures()
