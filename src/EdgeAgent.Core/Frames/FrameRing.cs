@@ -20,7 +20,7 @@ public sealed class FrameRing
     private readonly int[] _free;     // stack of free slot indexes
     private readonly int[] _ready;    // queue (circular) of slot indexes in capture order
     private readonly object _gate = new();  // a Monitor: the ring waits and pulses on it
-    private readonly RingOverflow _overflow;
+    private RingOverflow _overflow;
     private int _freeCount;
     private int _readyHead;
     private int _readyCount;
@@ -40,6 +40,24 @@ public sealed class FrameRing
             _free[i] = capacity - 1 - i;
         }
         _freeCount = capacity;
+    }
+
+    /// <summary>
+    /// Makes the ring as new for another run of the same camera, keeping its frames (8 MB each at 1080p, large
+    /// objects): a camera that reopens its source reuses them instead of leaving a ring's worth for the
+    /// collector at every reopen. Only between runs, when neither side holds a frame.
+    /// </summary>
+    public void Reset(RingOverflow overflow)
+    {
+        lock (_gate)
+        {
+            _overflow = overflow;
+            for (int i = 0; i < _frames.Length; i++) _free[i] = _frames.Length - 1 - i;
+            _freeCount = _frames.Length;
+            _readyHead = _readyCount = 0;
+            _completed = false;
+            Interlocked.Exchange(ref _dropped, 0);
+        }
     }
 
     public int Capacity => _frames.Length;

@@ -37,7 +37,12 @@ public sealed class CameraRunner
     private readonly FrameRing _ring;
     private long _captured;
 
-    public CameraRunner(IFrameSource source, FramePipeline pipeline, IPassSink sink, TimeProvider time, CameraRunOptions? options = null)
+    /// <param name="frames">
+    /// The ring of an earlier run of the same camera (<see cref="Frames"/>), reused when its frames fit this
+    /// source; null, or a ring that does not fit, makes a new one.
+    /// </param>
+    public CameraRunner(IFrameSource source, FramePipeline pipeline, IPassSink sink, TimeProvider time, CameraRunOptions? options = null,
+        FrameRing? frames = null)
     {
         _source = source;
         _pipeline = pipeline;
@@ -45,9 +50,20 @@ public sealed class CameraRunner
         _time = time;
         _options = options ?? new CameraRunOptions();
         FrameSourceInfo info = source.Info;
-        _ring = new FrameRing(_options.RingCapacity, info.Width, info.Height,
-            info.IsLive ? RingOverflow.DropOldest : RingOverflow.Wait);
+        RingOverflow overflow = info.IsLive ? RingOverflow.DropOldest : RingOverflow.Wait;
+        if (frames is not null && frames.Width == info.Width && frames.Height == info.Height && frames.Capacity == _options.RingCapacity)
+        {
+            frames.Reset(overflow);
+            _ring = frames;
+        }
+        else
+        {
+            _ring = new FrameRing(_options.RingCapacity, info.Width, info.Height, overflow);
+        }
     }
+
+    /// <summary>This run's frames, for the camera's next run to reuse once this one has ended.</summary>
+    public FrameRing Frames => _ring;
 
     public long FramesCaptured => Interlocked.Read(ref _captured);
     public long FramesDropped => _ring.Dropped;

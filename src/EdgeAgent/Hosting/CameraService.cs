@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
+using EdgeAgent.Core.Frames;
 using EdgeAgent.Core.Pipeline;
 using EdgeAgent.Core.Ports;
 using EdgeAgent.Platform;
@@ -130,7 +131,8 @@ public sealed partial class CameraService(
         Log.SourceOpened(logger, SourceNames.Redact(uri), info.Width, info.Height, info.Fps, info.IsLive ? "live" : $"{info.FrameCount} frames");
         FramePipeline pipeline = lazy.Pipeline;
         long framesBefore = pipeline.FramesProcessed;
-        var runner = new CameraRunner(source, pipeline, recorder, time, new CameraRunOptions { Realtime = run.Realtime, Meter = run.Meter });
+        var runner = new CameraRunner(source, pipeline, recorder, time, new CameraRunOptions { Realtime = run.Realtime, Meter = run.Meter }, lazy.Frames);
+        lazy.Frames = runner.Frames;
         _runners[camera.Id] = runner;
         states.Streaming(camera.Id, runner, info.IsLive);
         long started = time.GetTimestamp();
@@ -145,13 +147,16 @@ public sealed partial class CameraService(
     /// A camera's pipeline, built at its first open and kept across reopens: the reader's model, the finder's
     /// buffers and the evidence pool are the same for every run of the camera, and rebuilding them at each reopen
     /// made a live camera's memory grow with every drop. A run ends with the tracker flushed, so nothing of one
-    /// run's vehicles carries into the next.
+    /// run's vehicles carries into the next. The frame ring is kept too (see <see cref="FrameRing.Reset"/>).
     /// </summary>
     private sealed class LazyPipeline(CameraPipelineFactory factory, string cameraId) : IDisposable
     {
         private (FramePipeline Pipeline, IDisposable Resources)? _built;
 
         public FramePipeline Pipeline => (_built ??= factory.Create(cameraId)).Pipeline;
+
+        /// <summary>The last run's frames: only one run of a camera is under way at a time.</summary>
+        public FrameRing? Frames { get; set; }
 
         public void Dispose() => _built?.Resources.Dispose();
     }
