@@ -183,7 +183,9 @@ public sealed partial class CameraService(
     // grew 60-70 MB at every reopen of a 1080p file. A reopen is rare, so a full collection here costs nothing.
     private void ReleaseLastRun(string cameraId)
     {
-        _runners.TryRemove(cameraId, out _);   // the finished runner holds the old frame ring (the pipeline is kept)
+        // The finished runner's frame ring stays with the camera for its next run, as the pipeline does; what the
+        // closed source's decoder freed goes back to the system here.
+        _runners.TryRemove(cameraId, out _);
         GC.Collect();
         GC.WaitForPendingFinalizers();
         NativeHeap.Trim();
