@@ -175,22 +175,19 @@ public sealed class FrameLoopWindow(FrameLoopSnapshot start, FrameLoopSnapshot e
     public double FramesPerSecond => Seconds > 0 ? Frames / Seconds : 0;
 
     /// <summary>CPU time of the whole process (every thread: decoding, frame loops, recorder, forwarder) per frame.</summary>
-    public double CpuMsPerFrame { get; } = end.Counters.Frames > start.Counters.Frames
-        ? (end.ProcessCpu - start.ProcessCpu).TotalMilliseconds / (end.Counters.Frames - start.Counters.Frames) : 0;
+    public double CpuMsPerFrame { get; } = PerFrame(start, end, (end.ProcessCpu - start.ProcessCpu).TotalMilliseconds);
 
     /// <summary>
     /// CPU time of the processing threads per frame (find, read, track): what one processing thread needs of a
     /// core, whatever else the machine runs; 1000 / this is the frames/s it could keep up with alone on a core.
     /// </summary>
-    public double LoopCpuMsPerFrame { get; } = end.Counters.Frames > start.Counters.Frames
-        ? (end.LoopCpuNanoseconds - start.LoopCpuNanoseconds) / 1e6 / (end.Counters.Frames - start.Counters.Frames) : 0;
+    public double LoopCpuMsPerFrame { get; } = PerFrame(start, end, (end.LoopCpuNanoseconds - start.LoopCpuNanoseconds) / 1e6);
 
     /// <summary>
     /// CPU time of the capture threads per frame processed: decoding and the BGR and gray conversion, as the
     /// pipeline pays for it beside the processing thread (the decode-only run gives the same work alone).
     /// </summary>
-    public double CaptureCpuMsPerFrame { get; } = end.Counters.Frames > start.Counters.Frames
-        ? (end.CaptureCpuNanoseconds - start.CaptureCpuNanoseconds) / 1e6 / (end.Counters.Frames - start.Counters.Frames) : 0;
+    public double CaptureCpuMsPerFrame { get; } = PerFrame(start, end, (end.CaptureCpuNanoseconds - start.CaptureCpuNanoseconds) / 1e6);
 
     /// <summary>Every managed byte the process allocated in the window (all threads: frame loops, recorder, forwarder).</summary>
     public long AllocatedBytes { get; } = end.TotalAllocatedBytes - start.TotalAllocatedBytes;
@@ -209,4 +206,11 @@ public sealed class FrameLoopWindow(FrameLoopSnapshot start, FrameLoopSnapshot e
     public double FrameMsP99 { get; } = frameTimes.Percentile(0.99);
 
     public double MsPerFrame(long ticks) => Frames > 0 ? ticks * 1000.0 / Stopwatch.Frequency / Frames : 0;
+
+    // Static: the properties above are set from the snapshots before the instance's own ones exist.
+    private static double PerFrame(FrameLoopSnapshot start, FrameLoopSnapshot end, double total)
+    {
+        long frames = end.Counters.Frames - start.Counters.Frames;
+        return frames > 0 ? total / frames : 0;
+    }
 }

@@ -144,6 +144,18 @@ public sealed partial class MosquittoClient
         }
     }
 
+    // Counted before the native call that queues the packet: its callback may come on the network thread
+    // before the call returns.
+    private void ExpectCallback() => Interlocked.Increment(ref _awaitingCallback);
+
+    // A call that failed queued nothing, so its callback never comes.
+    private void ThrowUnlessQueued(int rc, string call)
+    {
+        if (rc == MosquittoInterop.ErrSuccess) return;
+        CallbackArrived();
+        Mosq.ThrowIfError(rc, call);
+    }
+
     private void CallbackArrived()
     {
         int now = Volatile.Read(ref _awaitingCallback);

@@ -134,12 +134,10 @@ public sealed partial class MosquittoClient : IDisposable, IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfGreaterThan(qos, 2);
         if (!_connected) throw new BrokerUnavailableException("mosquitto_publish_v5", MosquittoInterop.ErrNoConn, Mosq.ErrorText(MosquittoInterop.ErrNoConn));
         int mid, rc;
-        // Counted before the call: its callback may come on the network thread before the call returns.
-        Interlocked.Increment(ref _awaitingCallback);
+        ExpectCallback();
         fixed (byte* p = payload)
             rc = MosquittoInterop.PublishV5(_handle, &mid, topic, payload.Length, p, qos, retain, 0);
-        if (rc != MosquittoInterop.ErrSuccess) CallbackArrived();
-        Mosq.ThrowIfError(rc, "mosquitto_publish_v5");
+        ThrowUnlessQueued(rc, "mosquitto_publish_v5");
         return mid;
     }
 
@@ -149,10 +147,8 @@ public sealed partial class MosquittoClient : IDisposable, IAsyncDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentException.ThrowIfNullOrEmpty(filter);
         int mid;
-        Interlocked.Increment(ref _awaitingCallback);
-        int rc = MosquittoInterop.Subscribe(_handle, &mid, filter, qos);
-        if (rc != MosquittoInterop.ErrSuccess) CallbackArrived();
-        Mosq.ThrowIfError(rc, "mosquitto_subscribe");
+        ExpectCallback();
+        ThrowUnlessQueued(MosquittoInterop.Subscribe(_handle, &mid, filter, qos), "mosquitto_subscribe");
         return mid;
     }
 

@@ -178,13 +178,12 @@ public sealed partial class CameraService(
         lifetime.Stop(ExitCodes.Ok);
     }
 
-    // A reopen builds a new source and frame ring. The old frame buffers sit in the pinned heap, which only a full
-    // collection frees, and the C heap keeps the native libraries' freed buffers: without this the soak's RSS
-    // grew 60-70 MB at every reopen of a 1080p file. A reopen is rare, so a full collection here costs nothing.
+    // A reopen builds a new source; the camera's pipeline and frame ring are kept for it. The C heap keeps what the
+    // closed source's decoder freed until a trim: without this the soak's RSS grew 60-70 MB at every reopen of a
+    // 1080p file (while each run still made its own ring, whose old frames in the pinned heap only a full
+    // collection freed; the collection stays, a reopen is rare).
     private void ReleaseLastRun(string cameraId)
     {
-        // The finished runner's frame ring stays with the camera for its next run, as the pipeline does; what the
-        // closed source's decoder freed goes back to the system here.
         _runners.TryRemove(cameraId, out _);
         GC.Collect();
         GC.WaitForPendingFinalizers();
