@@ -43,6 +43,11 @@ public partial class BenchTests
         Assert.InRange(loopCpu, 0.01, root.GetProperty("cpu_ms_per_frame").GetDouble());
         // The capture thread's too (decode, BGR and gray: a few ms a 1080p frame).
         Assert.InRange(root.GetProperty("capture_cpu_ms_per_frame").GetDouble(), 0.01, root.GetProperty("cpu_ms_per_frame").GetDouble());
+        // How long each side waited on the other, a frame: never more than the window's wall time a frame (with a
+        // little slack: a wait that straddles the window's opening counts whole).
+        double wallMs = 1000 / root.GetProperty("fps").GetDouble();
+        Assert.InRange(root.GetProperty("processing_wait_ms_per_frame").GetDouble(), 0, wallMs + 0.5);
+        Assert.InRange(root.GetProperty("capture_wait_ms_per_frame").GetDouble(), 0, wallMs + 0.5);
         // Evidence is on by default: each read's images were kept or dropped, and counted either way.
         Assert.True(root.GetProperty("evidence").GetBoolean());
         Assert.InRange(root.GetProperty("evidence_kept").GetInt64() + root.GetProperty("evidence_dropped").GetInt64(), 1, root.GetProperty("reads").GetInt64());

@@ -123,7 +123,9 @@ public sealed class CameraRunner
         {
             while (!cancellation.IsCancellationRequested)
             {
+                long waiting = meter is null ? 0 : Stopwatch.GetTimestamp();
                 Frame? frame = _ring.AcquireForWrite(cancellation);
+                if (meter is not null) meter.CaptureWaited(Stopwatch.GetTimestamp() - waiting);
                 if (frame is null) break;
                 FrameReadResult result;
                 try
@@ -165,8 +167,10 @@ public sealed class CameraRunner
         LoopMeter? meter = _options.Meter?.Attach(_pipeline);
         try
         {
+            long waiting = Stopwatch.GetTimestamp();
             while (_ring.TryTake(out Frame frame, cancellation))
             {
+                meter?.Waited(Stopwatch.GetTimestamp() - waiting);
                 try
                 {
                     if (meter is null) _pipeline.Process(frame, _sink);
@@ -176,6 +180,7 @@ public sealed class CameraRunner
                 {
                     _ring.Release(frame);
                 }
+                waiting = Stopwatch.GetTimestamp();
             }
         }
         finally

@@ -15,6 +15,7 @@ public sealed class FrameLoopMeter
     private readonly Lock _gate = new();
     private long _frames;
     private long _captureCpuNanoseconds;
+    private long _captureWaitTicks;
     private int _active;
 
     public FrameLoopMeter(int warmupFrames)
@@ -69,6 +70,15 @@ public sealed class FrameLoopMeter
     /// <summary>A capture thread read one frame in this much of its CPU time (the thread clock around the source's read).</summary>
     public void CaptureDone(long cpuNanoseconds) => Interlocked.Add(ref _captureCpuNanoseconds, cpuNanoseconds);
 
+    /// <summary>
+    /// <see cref="Stopwatch"/> ticks the capture threads waited for a free frame (every slot of the ring full:
+    /// processing behind), summed over every camera.
+    /// </summary>
+    public long CaptureWaitTicks => Interlocked.Read(ref _captureWaitTicks);
+
+    /// <summary>A capture thread waited this long for a frame to decode into.</summary>
+    public void CaptureWaited(long ticks) => Interlocked.Add(ref _captureWaitTicks, ticks);
+
     internal void FrameDone(long processingTicks)
     {
         long n = Interlocked.Increment(ref _frames);
@@ -88,7 +98,7 @@ public sealed class FrameLoopMeter
         // Precise: the allocation contexts of every thread are counted, so the difference is exact.
         long allocated = GC.GetTotalAllocatedBytes(precise: true);
         var counters = default(PipelineCounters);
-        long loopBytes = 0, allocatingFrames = 0, loopCpu = 0;
+        long loopBytes = 0, allocatingFrames = 0, loopCpu = 0, loopWait = 0;
         lock (_gate)
         {
             foreach (LoopMeter loop in _loops)
@@ -97,10 +107,11 @@ public sealed class FrameLoopMeter
                 loopBytes += loop.AllocatedBytes;
                 allocatingFrames += loop.FramesAllocatingWithoutPass;
                 loopCpu += loop.CpuNanoseconds;
+                loopWait += loop.WaitTicks;
             }
         }
         return new FrameLoopSnapshot(Stopwatch.GetTimestamp(), allocated, GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2),
-            counters, loopBytes, allocatingFrames, Environment.CpuUsage.TotalTime, loopCpu, CaptureCpuNanoseconds);
+            counters, loopBytes, allocatingFrames, Environment.CpuUsage.TotalTime, loopCpu, CaptureCpuNanoseconds, loopWait, CaptureWaitTicks);
     }
 }
 
@@ -111,6 +122,7 @@ public sealed class LoopMeter
     private long _allocated;
     private long _allocatingFrames;
     private long _cpuNanoseconds;
+    private long _waitTicks;
     private readonly List<(long, long, int, bool)> _offenders = new(capacity: 16);
 
     internal LoopMeter(FrameLoopMeter meter, FramePipeline pipeline)
@@ -129,6 +141,12 @@ public sealed class LoopMeter
 
     /// <summary>CPU time the processing thread spent in its frames (0 without a thread clock).</summary>
     public long CpuNanoseconds => Interlocked.Read(ref _cpuNanoseconds);
+
+    /// <summary><see cref="Stopwatch"/> ticks the processing thread waited for a captured frame (the ring empty: capture behind).</summary>
+    public long WaitTicks => Interlocked.Read(ref _waitTicks);
+
+    /// <summary>The processing thread waited this long for its next frame.</summary>
+    public void Waited(long ticks) => Interlocked.Add(ref _waitTicks, ticks);
 
     /// <summary>The processing thread's CPU clock now (0 without one): take it before a frame, give the difference to <see cref="FrameDone"/>.</summary>
     public long ThreadCpuNow() => _meter.ThreadCpuNanoseconds?.Invoke() ?? 0;
@@ -164,7 +182,7 @@ public sealed class LoopMeter
 /// <summary>The state of every loop at one instant.</summary>
 public sealed record FrameLoopSnapshot(long Timestamp, long TotalAllocatedBytes, int Gen0, int Gen1, int Gen2,
     PipelineCounters Counters, long LoopAllocatedBytes, long FramesAllocatingWithoutPass, TimeSpan ProcessCpu, long LoopCpuNanoseconds,
-    long CaptureCpuNanoseconds);
+    long CaptureCpuNanoseconds, long LoopWaitTicks, long CaptureWaitTicks);
 
 /// <summary>The measured window: the difference of its two snapshots, and the frame times recorded in it.</summary>
 public sealed class FrameLoopWindow(FrameLoopSnapshot start, FrameLoopSnapshot end, DurationHistogram frameTimes)
@@ -188,6 +206,13 @@ public sealed class FrameLoopWindow(FrameLoopSnapshot start, FrameLoopSnapshot e
     /// pipeline pays for it beside the processing thread (the decode-only run gives the same work alone).
     /// </summary>
     public double CaptureCpuMsPerFrame { get; } = PerFrame(start, end, (end.CaptureCpuNanoseconds - start.CaptureCpuNanoseconds) / 1e6);
+
+    /// <summary>
+    /// Wall ms per frame the processing threads waited for a captured frame and the capture threads waited for a
+    /// free one. Where a pipeline falls short of its threads' CPU figures, these say which side held the other up.
+    /// </summary>
+    public double ProcessingWaitMsPerFrame { get; } = PerFrame(start, end, (end.LoopWaitTicks - start.LoopWaitTicks) * 1000.0 / Stopwatch.Frequency);
+    public double CaptureWaitMsPerFrame { get; } = PerFrame(start, end, (end.CaptureWaitTicks - start.CaptureWaitTicks) * 1000.0 / Stopwatch.Frequency);
 
     /// <summary>Every managed byte the process allocated in the window (all threads: frame loops, recorder, forwarder).</summary>
     public long AllocatedBytes { get; } = end.TotalAllocatedBytes - start.TotalAllocatedBytes;

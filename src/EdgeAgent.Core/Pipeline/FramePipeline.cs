@@ -64,9 +64,11 @@ public sealed class FramePipeline
         long t0 = Stopwatch.GetTimestamp();
         int found = Search(frame.Index, image);
         long t1 = Stopwatch.GetTimestamp();
-        int read = 0;
+        int read = 0, attempts = 0;
         for (int i = 0; i < found; i++)
         {
+            if (_tracker.TryFollowSettled(frame.Index, frame.CapturedAt, _candidates[i])) continue;
+            attempts++;
             _texts[read].Clear();
             if (!_reader.TryRead(image, _candidates[i], ref _texts[read])) continue;
             _readBoxes[read] = _candidates[i];
@@ -81,7 +83,7 @@ public sealed class FramePipeline
         _counters.Passes = _stamper.Passes;
         _counters.Frames++;
         _counters.Candidates += found;
-        _counters.ReadAttempts += found;
+        _counters.ReadAttempts += attempts;
         _counters.Reads += read;
         _counters.FindTicks += t1 - t0;
         _counters.ReadTicks += t2 - t1;

@@ -23,7 +23,7 @@ public sealed class PlateTracker
     {
         _options = options ?? new TrackerOptions();
         _tracks = new Track[_options.MaxTracks];
-        for (int i = 0; i < _tracks.Length; i++) _tracks[i] = new Track(_options.MaxObservationsPerTrack);
+        for (int i = 0; i < _tracks.Length; i++) _tracks[i] = new Track(_options.MaxObservationsPerTrack, _options.SettledConfidence);
     }
 
     public int ActiveTracks
@@ -52,6 +52,38 @@ public sealed class PlateTracker
             output[n++] = new SearchWindow((int)(x - w / 2f), (int)(y - h / 2f), w, h);
         }
         return n;
+    }
+
+    /// <summary>
+    /// Whether a candidate need not be read: it lies where a settled plate (<see cref="TrackerOptions.ReadSettledEvery"/>)
+    /// is predicted, seen in the frame before and read within the last ReadSettledEvery - 1 frames. Then the
+    /// plate is followed by this box alone and true returned; also true for a second candidate on a plate
+    /// already followed in this frame. Call before <see cref="Observe(Frame, ReadOnlySpan{PlateCandidate}, ReadOnlySpan{PlateText}, IPassSink, string)"/>
+    /// for the same frame. The reads of a settled plate agree frame after frame; reading every other one
+    /// halves the reader's work on the frames that hold plates, the slow frames of the loop.
+    /// </summary>
+    public bool TryFollowSettled(long frame, DateTimeOffset time, in PlateCandidate box)
+    {
+        if (_options.ReadSettledEvery <= 1) return false;
+        foreach (Track track in _tracks)
+        {
+            if (!track.Active || !IsAt(track, frame, box)) continue;
+            if (track.LastFrame == frame) return true;
+            if (track.AgreeingReads < _options.SettleAfterReads || frame - track.LastFrame != 1 ||
+                frame - track.LastReadFrame >= _options.ReadSettledEvery) return false;
+            track.Follow(frame, time, box);
+            return true;
+        }
+        return false;
+    }
+
+    // The box is where the track's plate is predicted, and of its size: within half a plate height.
+    private static bool IsAt(Track track, long frame, in PlateCandidate box)
+    {
+        var (px, py) = track.PredictCenter(frame);
+        float height = Math.Max(8f, track.LastBox.Height);
+        float dx = box.CenterX - px, dy = box.CenterY - py;
+        return dx * dx + dy * dy <= 0.25f * height * height && box.Height >= 0.8f * height && box.Height <= 1.25f * height;
     }
 
     /// <summary>Copies each track's best frame region for evidence; null when no evidence is kept.</summary>

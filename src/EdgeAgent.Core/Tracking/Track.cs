@@ -6,7 +6,7 @@ namespace EdgeAgent.Core.Tracking;
 /// One plate followed across frames: its latest box and velocity for association, and the reads of its
 /// frames for the vote. Preallocated by the tracker and reused for vehicle after vehicle.
 /// </summary>
-internal sealed class Track(int maxObservations)
+internal sealed class Track(int maxObservations, float settledConfidence)
 {
     private readonly PlateText[] _reads = new PlateText[maxObservations];
     private readonly float[] _weights = new float[maxObservations];
@@ -24,7 +24,17 @@ internal sealed class Track(int maxObservations)
     public float BestWeight { get; private set; }
     public PlateText LastText => _reads[_lastRead];
 
+    /// <summary>The frame of the latest read (a followed frame has none).</summary>
+    public long LastReadFrame { get; private set; }
+
+    /// <summary>
+    /// Reads in a row, up to the latest, of one text that fits a format, each at least as sure as the tracker's
+    /// settled confidence; 0 when the latest read is not such a read.
+    /// </summary>
+    public int AgreeingReads { get; private set; }
+
     private int _lastRead;
+    private PlateText _latestRead;  // as read: the vote's store may have kept an older, stronger one instead
     private float _velocityX;  // pixels per frame, smoothed
     private float _velocityY;
 
@@ -41,11 +51,33 @@ internal sealed class Track(int maxObservations)
         _velocityX = 0;
         _velocityY = 0;
         BestWeight = -1;
+        AgreeingReads = 0;
         LastBox = box;
         Add(frame, time, box, text, weight);
     }
 
     public void Add(long frame, DateTimeOffset time, in PlateCandidate box, in PlateText text, float weight)
+    {
+        See(frame, time, box);
+        bool sure = text.MatchesGrammar && text.MeanConfidence >= settledConfidence;
+        AgreeingReads = !sure ? 0 : AgreeingReads > 0 && text.TextEquals(_latestRead) ? AgreeingReads + 1 : 1;
+        _latestRead = text;
+        LastReadFrame = frame;
+        if (weight > BestWeight)
+        {
+            BestWeight = weight;
+            BestBox = box;
+            BestFrame = frame;
+        }
+        StoreRead(text, weight);
+    }
+
+    /// <summary>The plate seen at <paramref name="box"/> in a frame it was not read in (settled).</summary>
+    public void Follow(long frame, DateTimeOffset time, in PlateCandidate box) => See(frame, time, box);
+
+    public void Stop() => Active = false;
+
+    private void See(long frame, DateTimeOffset time, in PlateCandidate box)
     {
         if (Observations > 0 && frame > LastFrame)
         {
@@ -58,16 +90,7 @@ internal sealed class Track(int maxObservations)
         LastFrame = frame;
         LastSeen = time;
         Observations++;
-        if (weight > BestWeight)
-        {
-            BestWeight = weight;
-            BestBox = box;
-            BestFrame = frame;
-        }
-        StoreRead(text, weight);
     }
-
-    public void Stop() => Active = false;
 
     /// <summary>Where the plate should be in <paramref name="frame"/>, from its last box and velocity.</summary>
     public (float X, float Y) PredictCenter(long frame)

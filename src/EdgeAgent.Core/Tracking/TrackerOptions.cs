@@ -20,6 +20,19 @@ public sealed record TrackerOptions
     /// <summary>A read links to a track when its box is within this many plate heights of the prediction.</summary>
     public float MaxJumpPlateHeights { get; init; } = 2.5f;
 
+    /// <summary>
+    /// A plate whose last <see cref="SettleAfterReads"/> reads gave the same text, fitting a format and each at
+    /// least <see cref="SettledConfidence"/> sure, is read only every this many frames; in the frames between,
+    /// the finder's box where it is predicted follows it without a read. 1 reads every frame.
+    /// </summary>
+    public int ReadSettledEvery { get; init; } = 2;
+
+    /// <summary>Agreeing reads in a row after which a plate counts as settled (see <see cref="ReadSettledEvery"/>).</summary>
+    public int SettleAfterReads { get; init; } = 3;
+
+    /// <summary>The mean character confidence each of those reads must have.</summary>
+    public float SettledConfidence { get; init; } = 0.8f;
+
     /// <summary>Sees each frame's reads before the tracker does (evaluation only; null in the agent).</summary>
     public IObservationTap? Tap { get; init; }
 }

@@ -39,6 +39,10 @@ public sealed record BenchResult
     public required double LoopCpuMsPerFrame { get; init; }
     /// <summary>CPU time of the capture threads per frame (decode, BGR and gray) in the pipeline, beside the processing thread.</summary>
     public double CaptureCpuMsPerFrame { get; init; }
+    /// <summary>Wall ms per frame the processing threads waited for a captured frame (capture behind).</summary>
+    public double ProcessingWaitMsPerFrame { get; init; }
+    /// <summary>Wall ms per frame the capture threads waited for a free frame (the ring full: processing behind).</summary>
+    public double CaptureWaitMsPerFrame { get; init; }
     public required double FindMsPerFrame { get; init; }
     public required double ReadMsPerFrame { get; init; }
     public required double TrackMsPerFrame { get; init; }
@@ -82,6 +86,8 @@ public sealed record BenchResult
         Row("  processing thread CPU ms", F(LoopCpuMsPerFrame, "0.00"),
             LoopCpuMsPerFrame > 0 ? $"per frame: find, read, track (one thread alone on a core: {F(1000 / LoopCpuMsPerFrame, "0")} frames/s)" : "no thread clock");
         Row("  capture thread CPU ms", F(CaptureCpuMsPerFrame, "0.00"), $"per frame: decode, BGR and gray in the pipeline (decode-only alone: {F(DecodeCpuMsPerFrame, "0.00")})");
+        Row("  waited: processing / capture", $"{F(ProcessingWaitMsPerFrame, "0.00")} / {F(CaptureWaitMsPerFrame, "0.00")}",
+            "wall ms per frame: processing for a captured frame / capture for a free slot of the ring");
         Row("ms per frame p50 / p99", $"{F(MsP50, "0.00")} / {F(MsP99, "0.00")}", "processing thread: find, read, track");
         Row("  find / read / track", $"{F(FindMsPerFrame, "0.00")} / {F(ReadMsPerFrame, "0.00")} / {F(TrackMsPerFrame, "0.000")}", "mean ms per frame");
         Row("  searched: whole region / pixels", $"{F(FullSearchShare * 100, "0.0")}% / {F(SearchedShare * 100, "0.0")}%",
@@ -124,6 +130,8 @@ public sealed record BenchResult
         json.WriteNumber("decode_cpu_ms_per_frame", Math.Round(DecodeCpuMsPerFrame, 3));
         json.WriteNumber("loop_cpu_ms_per_frame", Math.Round(LoopCpuMsPerFrame, 3));
         json.WriteNumber("capture_cpu_ms_per_frame", Math.Round(CaptureCpuMsPerFrame, 3));
+        json.WriteNumber("processing_wait_ms_per_frame", Math.Round(ProcessingWaitMsPerFrame, 3));
+        json.WriteNumber("capture_wait_ms_per_frame", Math.Round(CaptureWaitMsPerFrame, 3));
         json.WriteNumber("loop_alloc_bytes_per_frame", Math.Round(LoopAllocBytesPerFrame, 1));
         json.WriteNumber("frames_allocating_without_pass", FramesAllocatingWithoutPass);
         json.WriteNumber("find_ms", Math.Round(FindMsPerFrame, 3));

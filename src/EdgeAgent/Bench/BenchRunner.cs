@@ -106,6 +106,8 @@ public static class BenchRunner
                 CpuMsPerFrame = window.CpuMsPerFrame,
                 LoopCpuMsPerFrame = window.LoopCpuMsPerFrame,
                 CaptureCpuMsPerFrame = window.CaptureCpuMsPerFrame,
+                ProcessingWaitMsPerFrame = window.ProcessingWaitMsPerFrame,
+                CaptureWaitMsPerFrame = window.CaptureWaitMsPerFrame,
                 FindMsPerFrame = window.MsPerFrame(c.FindTicks),
                 ReadMsPerFrame = window.MsPerFrame(c.ReadTicks),
                 TrackMsPerFrame = window.MsPerFrame(c.TrackTicks),

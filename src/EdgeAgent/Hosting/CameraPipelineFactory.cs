@@ -34,6 +34,7 @@ public sealed class CameraPipelineFactory(AgentSettings settings, HardwareProfil
             EndAfterMissedFrames = settings.Tracking.EndAfterMissedFrames,
             MinObservations = settings.Tracking.MinObservations,
             MinConfidence = (float)settings.Tracking.MinConfidence,
+            ReadSettledEvery = settings.Tracking.ReadSettledEvery,
             Tap = TrackerTap,
         };
         // The gate learns this camera's background: one per pipeline, owned with the readers.

@@ -145,6 +145,7 @@ public sealed class TrackingSettings
     public int EndAfterMissedFrames { get; set; } = 6;
     public int MinObservations { get; set; } = 3;
     public double MinConfidence { get; set; } = 0.3;
+    public int ReadSettledEvery { get; set; } = 2;
 }
 
 public sealed class FinderSettings

@@ -92,6 +92,8 @@ public static class SettingsValidator
             problems.Add($"Tracking:EndAfterMissedFrames is {s.Tracking.EndAfterMissedFrames}: expected 1..250");
         if (s.Tracking.MinObservations is < 1 or > 100)
             problems.Add($"Tracking:MinObservations is {s.Tracking.MinObservations}: expected 1..100");
+        if (s.Tracking.ReadSettledEvery is < 1 or > 25)
+            problems.Add($"Tracking:ReadSettledEvery is {s.Tracking.ReadSettledEvery}: expected 1..25 (1 reads a plate in every frame)");
 
         if (s.Tracking.MinConfidence is < 0 or > 1 || double.IsNaN(s.Tracking.MinConfidence))
             problems.Add($"Tracking:MinConfidence is {s.Tracking.MinConfidence}: expected 0..1");
