@@ -78,7 +78,7 @@ public static class ReplayTruth
         foreach (PhantomDetail p in report.PhantomDetails)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  phantom frames {p.FirstFrame}-{p.LastFrame} (best {p.BestFrame} at {p.BestBox.X},{p.BestBox.Y} {p.BestBox.Width}x{p.BestBox.Height}): {p.Observations} reads, confidence {p.Confidence:0.00}, {p.Length} characters{(p.MatchesGrammar ? "" : ", no format")}; nearest vehicle {p.NearestPass + 1} {p.FramesAway} frames away, {p.EditDistance} edits from its plate"));
+                $"  phantom frames {p.FirstFrame}-{p.LastFrame} (best {p.BestFrame} at {p.BestBox.X},{p.BestBox.Y} {p.BestBox.Width}x{p.BestBox.Height}): seen in {p.Observations} frames, confidence {p.Confidence:0.00}, {p.Length} characters{(p.MatchesGrammar ? "" : ", no format")}; nearest vehicle {p.NearestPass + 1} {p.FramesAway} frames away, {p.EditDistance} edits from its plate"));
         }
         Console.WriteLine("confidence calibration (passes in the bin: share read exactly): " + string.Join(", ",
             report.Calibration.Where(b => b.Passes > 0).Select(b => string.Create(CultureInfo.InvariantCulture,
