@@ -48,6 +48,27 @@ public class FinderArithmeticTests
         }
     }
 
+    // The motion gate's 1/8 scale (and other whole factors) over the 1080p profiles' region and the whole frame.
+    [Theory]
+    [InlineData(8)]
+    [InlineData(4)]
+    [InlineData(3)]
+    public unsafe void ShrinkBlocks_SampleFrames_GivesOpenCvsInterAreaPixelsExactly(int factor)
+    {
+        foreach (Frame frame in Frames.Value)
+        foreach (var (x, y, w, h) in new[] { (0, 120, 1920, 960), (0, 0, 1920, 1080) })
+        {
+            fixed (byte* gray = frame.Gray)
+            {
+                byte* origin = gray + (y * frame.GrayStride) + x;
+                int width = w / factor * factor, height = h / factor * factor;
+                VisionNative.Check(NativeMethods.ea_shrink_compare(origin, width, height, frame.GrayStride, 1.0 / factor, out int most, out long differing),
+                    "ea_shrink_compare");
+                Assert.True(differing == 0, $"frame {frame.Index}, {width}x{height} at {x},{y}, factor {factor}: {differing} pixels differ, by up to {most}");
+            }
+        }
+    }
+
     [Fact]
     public unsafe void Blobs_SampleFramesAtSeveralThresholds_AreOpenCvsConnectedComponentsInOpenCvsOrder()
     {

@@ -103,8 +103,9 @@ EA_API int ea_finder_find_in(ea_finder* finder, const uint8_t* gray, int32_t wid
                              const ea_find_params* params, const ea_region* regions, int32_t region_count,
                              ea_plate_box* out, int32_t max_out);
 EA_API void ea_finder_free(ea_finder* finder);
-/* For tests: shrinks the image by scale (0 < scale < 1) with the finder's shrink and with OpenCV's
- * cv::resize INTER_AREA, and writes the largest difference of a pixel and how many pixels differ. */
+/* For tests: shrinks the image by scale (0 < scale < 1) with the finder's shrink (at a whole factor of 3
+ * or more that divides the width and height, the motion gate's block shrink) and with OpenCV's cv::resize INTER_AREA,
+ * and writes the largest difference of a pixel and how many pixels differ. */
 EA_API int ea_shrink_compare(const uint8_t* gray, int32_t width, int32_t height, int32_t stride, double scale,
                              int32_t* max_difference, int64_t* differing);
 /* For tests: the 8-connected components of the pixels above threshold as the finder finds them and as

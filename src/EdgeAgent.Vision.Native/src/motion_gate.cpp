@@ -18,6 +18,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "area_shrink.hpp"
 #include "bridge_common.hpp"
 #include "search_regions.hpp"
 
@@ -27,6 +28,7 @@ struct ea_motion {
     std::array<cv::Mat, kLag + 1> history;  // the last frames at 1/8 scale, a ring
     long frames = 0;                        // frames seen since the size last changed
     cv::Mat small, diff, tiles, labels, stats, centroids;
+    std::vector<uint16_t> column_sums;      // the shrink's buffer
     std::vector<cv::Rect> rects;
 };
 
@@ -82,8 +84,7 @@ EA_API int ea_motion_update(ea_motion* motion, const uint8_t* gray, int32_t widt
         *info = ea_motion_info{0, 0, 0, 0};
         const cv::Mat image(height, width, CV_8UC1, const_cast<uint8_t*>(gray), static_cast<size_t>(stride));
         const cv::Size small_size(width / kShrink, height / kShrink);
-        cv::resize(image(cv::Rect(0, 0, small_size.width * kShrink, small_size.height * kShrink)), m.small, small_size, 0, 0,
-                   cv::INTER_AREA);
+        ea::shrink_blocks(image(cv::Rect(0, 0, small_size.width * kShrink, small_size.height * kShrink)), kShrink, m.column_sums, m.small);
 
         // The first frames (or a new frame size) have nothing to compare with: search them whole.
         if (m.history[0].size() != small_size) m.frames = 0;
