@@ -43,7 +43,8 @@ internal sealed class GlyphSet
 
     public static GlyphSet Render(string ffmpeg, string fontPath)
     {
-        if (!File.Exists(fontPath)) throw new FileNotFoundException($"font not found: {fontPath} (Debian fonts-dejavu-core / fonts-dejavu-extra)", fontPath);
+        if (!File.Exists(fontPath))
+            throw new FileNotFoundException($"font not found: {fontPath} (install it: apt-get install {PackageOf(fontPath)}; or name other fonts with --fonts / --plate-fonts)", fontPath);
         int rows = (Characters.Length + Columns - 1) / Columns;
         int width = Columns * CellWidth, height = rows * CellHeight;
         string font = fontPath.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal)
@@ -64,6 +65,21 @@ internal sealed class GlyphSet
             glyphs[Characters[i]] = Crop(grey, width, (i % Columns) * CellWidth, (i / Columns) * CellHeight, Characters[i], fontPath);
         return new GlyphSet(Path.GetFileNameWithoutExtension(fontPath), glyphs);
     }
+
+    // The Debian package that puts a default font where the trainer looks for it.
+    private static string PackageOf(string fontPath) => Path.GetFileName(Path.GetDirectoryName(fontPath) ?? "") switch
+    {
+        "dejavu" => "fonts-dejavu-core fonts-dejavu-extra",
+        "opendin" => "fonts-opendin",
+        "bebas-neue" => "fonts-bebas-neue",
+        "routed-gothic" => "fonts-routed-gothic",
+        "unhinted" => "fonts-roboto-unhinted",
+        "urw-base35" => "fonts-urw-base35",
+        "open-sans" => "fonts-open-sans",
+        "liberation" => "fonts-liberation",
+        "freefont" => "fonts-freefont-ttf",
+        _ => "the package that has this font",
+    };
 
     private static Glyph Crop(byte[] grey, int stride, int cellX, int cellY, char c, string font)
     {

@@ -5,7 +5,7 @@ namespace EdgeAgent.CharTrainer;
 /// characters in 50 mm cells, condensed when wider, 11 mm apart, 33 mm between groups); otherwise the
 /// proportions, margins and extras vary the way US and European plates do.
 /// </summary>
-internal sealed class PlateCanvas
+internal sealed partial class PlateCanvas
 {
     private readonly float[] _pixels;
 

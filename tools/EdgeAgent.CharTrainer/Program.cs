@@ -40,6 +40,14 @@ static void Run(TrainerOptions o)
 
     var fonts = o.Fonts.Select(f => GlyphSet.Render(o.Ffmpeg, f)).ToList();
     Say($"glyphs of {fonts.Count} fonts rendered ({string.Join(", ", fonts.Select(f => f.Font))})");
+    var plateFonts = o.UsShare > 0 ? o.PlateFonts.Select(f => GlyphSet.Render(o.Ffmpeg, f)).ToList() : [];
+    if (plateFonts.Count > 0) Say($"glyphs of {plateFonts.Count} US plate fonts rendered ({string.Join(", ", plateFonts.Select(f => f.Font))})");
+
+    if (o.Preview is not null)
+    {
+        WritePreview(o.Preview, new SyntheticPlates(fonts, plateFonts, o.UsShare, o.Seed), Say);
+        return;
+    }
 
     IReadOnlyList<LabelledPhoto> training = [];
     string root = "";
@@ -56,11 +64,11 @@ static void Run(TrainerOptions o)
     string bootstrap = Path.Combine(Path.GetTempPath(), $"edgeagent-chars-bootstrap-{Environment.ProcessId}.yml.gz");
     try
     {
-        SampleSet first = Collect(o, fonts, training, root, model: null, plates: o.Plates / 2, Say);
+        SampleSet first = Collect(o, fonts, plateFonts, training, root, model: null, plates: o.Plates / 2, Say);
         if (o.Dump is not null) first.Dump($"{o.Dump}-1", o.Seed);
         TrainModel(first, o.Hidden, Math.Max(3, o.Iterations / 2), o.Seed, bootstrap, Say);
         // Round 2: the bootstrap model aligns cuts with extra boxes and turns the leftovers into "not a character".
-        SampleSet second = Collect(o, fonts, training, root, model: bootstrap, plates: o.Plates, Say);
+        SampleSet second = Collect(o, fonts, plateFonts, training, root, model: bootstrap, plates: o.Plates, Say);
         if (o.Dump is not null) second.Dump($"{o.Dump}-2", o.Seed);
         string? folder = Path.GetDirectoryName(Path.GetFullPath(o.Out));
         if (folder is not null) Directory.CreateDirectory(folder);
@@ -73,12 +81,12 @@ static void Run(TrainerOptions o)
     }
 }
 
-static SampleSet Collect(TrainerOptions o, List<GlyphSet> fonts, IReadOnlyList<LabelledPhoto> photos, string root, string? model,
+static SampleSet Collect(TrainerOptions o, List<GlyphSet> fonts, List<GlyphSet> plateFonts, IReadOnlyList<LabelledPhoto> photos, string root, string? model,
     int plates, Action<string> say)
 {
     using var sampler = new CharTraining(model);
     var set = new SampleSet();
-    var synthetic = new SyntheticPlates(fonts, o.Seed);
+    var synthetic = new SyntheticPlates(fonts, plateFonts, o.UsShare, o.Seed);
     var samples = new CharSample[512];
     int aligned = 0;
     for (int i = 0; i < plates; i++)
@@ -106,6 +114,20 @@ static void TrainModel(SampleSet set, int hidden, int iterations, int seed, stri
     double accuracy = CharTraining.Train(features, labels, hidden, iterations, (ulong)seed, path);
     string counts = string.Join(" ", Enumerable.Range(0, CharRead.Classes).Select(c => $"{CharRead.ClassChar(c)}:{set.PerClass[c]}"));
     say(string.Create(CultureInfo.InvariantCulture, $"held-back tenth: {accuracy:P1} correct; per class {counts}"));
+}
+
+// The first rendered plates as PGM files, to look at what the network learns from.
+static void WritePreview(string folder, SyntheticPlates synthetic, Action<string> say)
+{
+    Directory.CreateDirectory(folder);
+    for (int i = 0; i < 40; i++)
+    {
+        SyntheticPlate p = synthetic.Next();
+        using var file = File.Create(Path.Combine(folder, $"plate-{i:D2}.pgm"));
+        file.Write(System.Text.Encoding.ASCII.GetBytes($"P5\n{p.Width} {p.Height}\n255\n"));
+        file.Write(p.Gray);
+    }
+    say($"wrote 40 rendered plates to {folder}");
 }
 
 static void WriteHoldout(string index, IReadOnlyList<LabelledPhoto> all, TrainerOptions o, int trainingCount)

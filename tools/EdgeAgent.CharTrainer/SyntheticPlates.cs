@@ -15,16 +15,26 @@ internal sealed record SyntheticPlate(byte[] Gray, int Width, int Height, PlateC
 /// groups, white, yellow, grey and inverted plates, uneven light and glare; warped (size, rotation,
 /// shear) into a scene and degraded (blur, motion, noise, contrast, JPEG) as a camera would.
 /// </summary>
-internal sealed class SyntheticPlates(IReadOnlyList<GlyphSet> fonts, int seed)
+internal sealed class SyntheticPlates(IReadOnlyList<GlyphSet> fonts, IReadOnlyList<GlyphSet> plateFonts, double usShare, int seed)
 {
     private const string Letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
     private const string Digits = "0123456789";
     private const string Alphabet = Letters + Digits;
     private static readonly string[] Shapes = ["LLDD LLL", "LDDD LLL", "LLL DDDL", "LLL DDDD", "DDDD LL", "LL DDDDD", "DLLL DDD", "LLL DDD", "LL DDD LL"];
+
+    // The common US shapes (California DLLLDDD, Texas/Arizona LLL DDDD, Missouri's mixed LLD LDL, ...).
+    private static readonly string[] UsShapes = ["DLLLDDD", "DLLL DDD", "LLL DDDD", "LLLDDDD", "LLL DDD", "DDD LLL", "LLD LDL", "LLD DLL", "DDD DDDD", "LLL DDDL", "DLL DDDD", "LL DDDDD"];
     private readonly Random _rng = new(seed);
 
     public SyntheticPlate Next()
     {
+        if (plateFonts.Count > 0 && _rng.NextDouble() < usShare)
+        {
+            GlyphSet face = plateFonts[_rng.Next(plateFonts.Count)];
+            GlyphSet label = _rng.NextDouble() < 0.5 ? face : fonts[_rng.Next(fonts.Count)];
+            string us = NextUsText();
+            return Place(PlateCanvas.DrawUs(face, label, us, _rng), us.Replace(" ", "", StringComparison.Ordinal));
+        }
         GlyphSet font = fonts[_rng.Next(fonts.Count)];
         string display = NextText();
         var canvas = PlateCanvas.Draw(font, display, _rng, ukStyle: font == fonts[0] && _rng.NextDouble() < 0.7);
@@ -46,6 +56,25 @@ internal sealed class SyntheticPlates(IReadOnlyList<GlyphSet> fonts, int seed)
             }));
         }
         int length = _rng.Next(5, 9);
+        var chars = new char[length];
+        for (int i = 0; i < length; i++) chars[i] = Alphabet[_rng.Next(Alphabet.Length)];
+        string text = new(chars);
+        return _rng.NextDouble() < 0.6 ? text.Insert(_rng.Next(2, length - 1), " ") : text;
+    }
+
+    private string NextUsText()
+    {
+        if (_rng.NextDouble() < 0.6)
+        {
+            string shape = UsShapes[_rng.Next(UsShapes.Length)];
+            return string.Concat(shape.Select(c => c switch
+            {
+                'L' => Letters[_rng.Next(Letters.Length)],
+                'D' => Digits[_rng.Next(Digits.Length)],
+                _ => ' ',
+            }));
+        }
+        int length = _rng.Next(5, 8);
         var chars = new char[length];
         for (int i = 0; i < length; i++) chars[i] = Alphabet[_rng.Next(Alphabet.Length)];
         string text = new(chars);
