@@ -127,12 +127,11 @@ internal sealed partial class PlateCanvas
     {
         double roll = rng.NextDouble();
         if (w < 3 || roll > 0.6) return;
-        // An emblem only where the gap holds a round one: a thin one would teach that an I is not a character.
-        if (roll < 0.25 || w < charH * 0.3)
+        if (roll < 0.25)
             Fill(x + (w * 0.15), y + (charH * 0.44), w * 0.7, charH * (0.06 + (rng.NextDouble() * 0.06)), ink);
         else
-            Ellipse(x + (w / 2), y + (charH * (0.35 + (rng.NextDouble() * 0.3))), w * (0.3 + (rng.NextDouble() * 0.15)),
-                charH * (0.12 + (rng.NextDouble() * 0.23)), (float)(rng.NextDouble() * 255));
+            Ellipse(x + (w / 2), y + (charH * (0.35 + (rng.NextDouble() * 0.3))), Math.Max(2, w * (0.2 + (rng.NextDouble() * 0.25))),
+                charH * (0.1 + (rng.NextDouble() * 0.25)), (float)(rng.NextDouble() * 255));
     }
 
     // A registration sticker in a corner, with a digit or two on it.
