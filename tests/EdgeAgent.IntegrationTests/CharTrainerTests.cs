@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 
 using EdgeAgent.TestSupport;
@@ -59,16 +58,6 @@ public sealed class CharTrainerTests
         Assert.False(Directory.Exists(dir.File("p")));
     }
 
-    private static async Task<(int ExitCode, string Text)> RunAsync(IEnumerable<string> arguments)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Dll);
-        foreach (string a in arguments) start.ArgumentList.Add(a);
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output + await errors);
-    }
+    private static Task<(int ExitCode, string Text)> RunAsync(IEnumerable<string> arguments) =>
+        ToolProcess.RunAsync(Dll, arguments, TimeSpan.FromMinutes(2));
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 using EdgeAgent.TestSupport;
 
 namespace EdgeAgent.IntegrationTests;
@@ -11,15 +9,7 @@ public static class SampleGenerator
 
     public static async Task RunAsync(IEnumerable<string> arguments)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Dll);
-        foreach (string a in arguments) start.ArgumentList.Add(a);
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await process.WaitForExitAsync(timeout.Token);
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"SampleGen {string.Join(' ', arguments)} exited {process.ExitCode}: {await output}{await errors}");
+        (int exit, string text) = await ToolProcess.RunAsync(Dll, arguments, TimeSpan.FromMinutes(5));
+        if (exit != 0) throw new InvalidOperationException($"SampleGen {string.Join(' ', arguments)} exited {exit}: {text}");
     }
 }
