@@ -10,7 +10,9 @@ using EdgeAgent.Storage;
 namespace EdgeAgent.Hosting;
 
 /// <summary>
-/// Publishes <c>.../health</c> every Health:IntervalSeconds, re-applies the outbox's limits (the disk can fill
+/// Publishes <c>.../health</c> every Health:IntervalSeconds and at once on every new broker connection (within
+/// <see cref="ConnectionCheck"/>: the backend learns a unit's state, reconnects and backlog when it comes back,
+/// not up to an interval later, and a short run still reports), re-applies the outbox's limits (the disk can fill
 /// from elsewhere), and speaks to systemd: READY=1 once the host has started, WATCHDOG=1 at half WatchdogSec
 /// while this loop runs (a hung process stops the pings and systemd restarts it), STOPPING=1 on the way out.
 /// </summary>
@@ -30,6 +32,10 @@ public sealed partial class HealthService(
     private readonly DateTimeOffset _started = time.GetUtcNow();
     private long _lastProcessed;
     private DateTimeOffset _lastAt;
+    private DateTimeOffset? _announcedConnection;  // ConnectedSince of the connection the last sent report went out on
+
+    /// <summary>How often the loop looks for a new broker connection to report on.</summary>
+    public static readonly TimeSpan ConnectionCheck = TimeSpan.FromMilliseconds(250);
 
     /// <summary>The latest report (for tests and the log).</summary>
     public HealthReport? Latest { get; private set; }
@@ -60,17 +66,22 @@ public sealed partial class HealthService(
         TimeSpan interval = TimeSpan.FromSeconds(settings.Health.IntervalSeconds);
         TimeSpan? watchdog = notifier.WatchdogInterval();
         if (notifier.Problem is { } problem) Log.NotifyUnavailable(logger, problem);
-        TimeSpan tick = watchdog is { } w && w < interval ? w : interval;
-        DateTimeOffset nextReport = time.GetUtcNow();
-        using var timer = new PeriodicTimer(tick, time);
+        DateTimeOffset nextReport = time.GetUtcNow(), nextPing = nextReport;
+        // The loop wakes often enough to see a new connection soon; the pings and the reports keep their own cadence.
+        using var timer = new PeriodicTimer(watchdog is { } w && w < ConnectionCheck ? w : ConnectionCheck, time);
         try
         {
             do
             {
-                if (watchdog is not null && FrameLoopsAlive()) notifier.Watchdog();
-                if (time.GetUtcNow() >= nextReport)
+                DateTimeOffset now = time.GetUtcNow();
+                if (watchdog is { } ping && now >= nextPing)
                 {
-                    nextReport = time.GetUtcNow() + interval;
+                    nextPing = now + ping;
+                    if (FrameLoopsAlive()) notifier.Watchdog();
+                }
+                if (now >= nextReport || NewConnection())
+                {
+                    nextReport = now + interval;
                     Report();
                 }
             }
@@ -85,6 +96,9 @@ public sealed partial class HealthService(
             notifier.Stopping();
         }
     }
+
+    private bool NewConnection() =>
+        services.GetService<ForwarderService>()?.Forwarder.Status is { Connected: true, ConnectedSince: { } since } && since != _announcedConnection;
 
     /// <summary>A live camera stalled this long is taken as a hung frame loop: FFmpeg's own timeout would have reopened it.</summary>
     public static readonly TimeSpan HungAfter = TimeSpan.FromMinutes(2);
@@ -116,7 +130,11 @@ public sealed partial class HealthService(
             HealthReport report = Build();
             Latest = report;
             bool sent = services.GetService<ForwarderService>()?.Forwarder.TryPublish(_topics.Health, report.ToJson(), retain: false) ?? false;
-            if (sent) Published++;
+            if (sent)
+            {
+                Published++;
+                _announcedConnection = report.Link?.ConnectedSince;
+            }
             Log.Health(logger, report.FramesPerSecond, report.Outbox.Unsent, report.EvictedUnsent,
                 report.Cameras.Count > 0 ? report.Cameras[0].State : CameraState.Opening, sent);
         }
