@@ -125,7 +125,7 @@ public sealed class CameraRunner
             {
                 long waiting = meter is null ? 0 : Stopwatch.GetTimestamp();
                 Frame? frame = _ring.AcquireForWrite(cancellation);
-                if (meter is not null) meter.CaptureWaited(Stopwatch.GetTimestamp() - waiting);
+                meter?.CaptureWaited(Stopwatch.GetTimestamp() - waiting);
                 if (frame is null) break;
                 FrameReadResult result;
                 try
@@ -167,7 +167,7 @@ public sealed class CameraRunner
         LoopMeter? meter = _options.Meter?.Attach(_pipeline);
         try
         {
-            long waiting = Stopwatch.GetTimestamp();
+            long waiting = meter is null ? 0 : Stopwatch.GetTimestamp();   // the bench's wait figure; nothing in normal running
             while (_ring.TryTake(out Frame frame, cancellation))
             {
                 meter?.Waited(Stopwatch.GetTimestamp() - waiting);
@@ -180,7 +180,7 @@ public sealed class CameraRunner
                 {
                     _ring.Release(frame);
                 }
-                waiting = Stopwatch.GetTimestamp();
+                if (meter is not null) waiting = Stopwatch.GetTimestamp();
             }
         }
         finally
