@@ -69,6 +69,14 @@ public class PassScorerTests
         Assert.Equal(27, top.Passes);
         Assert.Equal(26, top.Exact);
         Assert.Equal(1, report.Calibration.Single(b => b.Low == 0f).Passes);   // the phantom, at 0.35
+
+        // The misses are listed by vehicle, frames and wrong characters, never by registration.
+        TruthPass missed = truth.Passes[0], wrong = truth.Passes[1];
+        Assert.StartsWith($"vehicle 1 frames {missed.FirstFrame}-{missed.LastFrame} at ", report.Outcomes[0].DescribeMiss(0), StringComparison.Ordinal);
+        Assert.EndsWith(": not emitted", report.Outcomes[0].DescribeMiss(0), StringComparison.Ordinal);
+        string line = report.Outcomes[1].DescribeMiss(1);
+        Assert.EndsWith($"read at confidence 0.95 with {wrong.Plate[^1]}>{(wrong.Plate[^1] == 'X' ? 'Y' : 'X')} x1", line, StringComparison.Ordinal);
+        Assert.DoesNotContain(wrong.Plate, line, StringComparison.Ordinal);
     }
 
     [Fact]

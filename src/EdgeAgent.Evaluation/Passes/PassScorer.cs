@@ -108,6 +108,23 @@ public sealed record PassOutcome(TruthPass Truth, string? Read, float Confidence
 {
     public bool Found => Passes > 0;
     public bool Exact => Found && TextScore.Exact(Read, Truth.Plate);
+
+    /// <summary>
+    /// Where a vehicle not read exactly is in the video and what went wrong, for finding it again: its frames,
+    /// first box, layout and conditions, and the wrong characters only (never the registration).
+    /// </summary>
+    public string DescribeMiss(int index)
+    {
+        string what = "not emitted";
+        if (Found)
+        {
+            var edits = new ConfusionTally();
+            edits.Add(Read, Truth.Plate);
+            what = string.Create(CultureInfo.InvariantCulture, $"read at confidence {Confidence:0.00} with {edits.Summary()}");
+        }
+        return string.Create(CultureInfo.InvariantCulture,
+            $"vehicle {index + 1} frames {Truth.FirstFrame}-{Truth.LastFrame} at {Truth.Box.X},{Truth.Box.Y} {Truth.Box.Width}x{Truth.Box.Height} ({Truth.Layout} {Truth.Side}, lane {Truth.Lane}, {string.Join('+', Truth.Conditions)}): {what}");
+    }
 }
 
 /// <summary>The figures of a scored replay: overall, per condition, per layout, the confusions and the confidence calibration.</summary>

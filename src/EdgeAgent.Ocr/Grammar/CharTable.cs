@@ -35,15 +35,41 @@ internal readonly ref struct CharTable
 
     public void SetNoise(int position, float p) => _noise[position] = p;
 
-    /// <summary>The most probable class at a position among letters ('L'), digits ('D') or both ('X').</summary>
+    /// <summary>
+    /// The most probable class at a position among the characters a shape code allows: letters ('L'), digits
+    /// ('D'), both ('X'), the letters of a GB serial ('C': no I or Q, which the DVLA does not issue there) or of
+    /// a GB year letter ('Y': no I, O, Q, U or Z).
+    /// </summary>
     public int Best(int position, char kind)
     {
-        int from = kind == 'D' ? 26 : 0, to = kind == 'L' ? 26 : Symbols;
-        int best = from;
+        ulong allowed = Allowed(kind);
+        int best = -1;
         ReadOnlySpan<float> row = _p.Slice(position * Symbols, Symbols);
-        for (int k = from + 1; k < to; k++)
-            if (row[k] > row[best]) best = k;
+        for (int k = 0; k < Symbols; k++)
+            if ((allowed & (1UL << k)) != 0 && (best < 0 || row[k] > row[best])) best = k;
         return best;
+    }
+
+    private const ulong Letters = (1UL << 26) - 1;
+    private const ulong Digits = ((1UL << Symbols) - 1) & ~Letters;
+
+    private static readonly ulong SerialLetters = Letters & ~Bits("IQ");
+    private static readonly ulong YearLetters = Letters & ~Bits("IOQUZ");
+
+    private static ulong Allowed(char kind) => kind switch
+    {
+        'L' => Letters,
+        'D' => Digits,
+        'C' => SerialLetters,
+        'Y' => YearLetters,
+        _ => Letters | Digits,
+    };
+
+    private static ulong Bits(string letters)
+    {
+        ulong bits = 0;
+        foreach (char c in letters) bits |= 1UL << (c - 'A');
+        return bits;
     }
 
     /// <summary>-ln p, the cost of believing a character read with probability p.</summary>

@@ -6,8 +6,9 @@ namespace EdgeAgent.Ocr.Grammar;
 public delegate bool PlateRule(ReadOnlySpan<char> text);
 
 /// <summary>
-/// One registration format as a shape: 'L' a letter, 'D' a digit, 'X' either. An optional rule rejects
-/// texts the shape admits but the format does not (Northern Ireland needs an I or a Z).
+/// One registration format as a shape: 'L' a letter, 'D' a digit, 'X' either, 'C' and 'Y' the narrower
+/// alphabets of GB serial and year letters (<see cref="CharTable.Best"/>). An optional rule rejects texts the
+/// shape admits but the format does not (Northern Ireland needs an I or a Z; GB numbers have no leading zero).
 /// </summary>
 /// <param name="prior">
 /// What choosing this format costs before any character is considered, in nats (-ln of a probability):

@@ -11,32 +11,45 @@ public static class PlateFormats
 {
     private static readonly CountryCode Gb = CountryCode.GreatBritain;
 
+    // The DVLA's rules, as far as they tell a misread apart: serial letters are never I or Q ('C'), year
+    // letters never I, O, Q, U or Z ('Y'), numbers never start with a zero, and the current format's age
+    // identifier is 02-49 (March) or 51-99 (September). A read of CO52DND with a sure 0 no longer fits the
+    // prefix format as C052DND, and an O read as Q is a letter the format does not issue.
     public static readonly PlateFormat[] GreatBritain =
     [
-        new("LLDDLLL", PlateLayout.GbCurrent, Gb),
-        new("LDDDLLL", PlateLayout.GbPrefix, Gb, 1.0f),
-        new("LDDLLL", PlateLayout.GbPrefix, Gb, 1.0f),
-        new("LDLLL", PlateLayout.GbPrefix, Gb, 1.0f),
-        new("LLLDDDL", PlateLayout.GbSuffix, Gb, 1.2f),
-        new("LLLDDL", PlateLayout.GbSuffix, Gb, 1.2f),
-        new("LLLDL", PlateLayout.GbSuffix, Gb, 1.2f),
+        new("CCDDCCC", PlateLayout.GbCurrent, Gb, 0f, CurrentAge),
+        new("YDDDCCC", PlateLayout.GbPrefix, Gb, 1.0f, NoLeadingZero),
+        new("YDDCCC", PlateLayout.GbPrefix, Gb, 1.0f, NoLeadingZero),
+        new("YDCCC", PlateLayout.GbPrefix, Gb, 1.0f, NoLeadingZero),
+        new("CCCDDDY", PlateLayout.GbSuffix, Gb, 1.2f, NoLeadingZero),
+        new("CCCDDY", PlateLayout.GbSuffix, Gb, 1.2f, NoLeadingZero),
+        new("CCCDY", PlateLayout.GbSuffix, Gb, 1.2f, NoLeadingZero),
         // Northern Ireland: three letters, the last two a county code holding I or Z, then up to four digits.
-        new("LLLDDDD", PlateLayout.NorthernIreland, Gb, 1.0f, NorthernIrelandCode),
-        new("LLLDDD", PlateLayout.NorthernIreland, Gb, 1.0f, NorthernIrelandCode),
-        new("LLLDD", PlateLayout.NorthernIreland, Gb, 1.0f, NorthernIrelandCode),
-        new("LLDDDD", PlateLayout.NorthernIreland, Gb, 1.0f, t => t[0] is 'I' or 'Z' || t[1] is 'I' or 'Z'),
+        new("LLLDDDD", PlateLayout.NorthernIreland, Gb, 1.0f, NorthernIreland),
+        new("LLLDDD", PlateLayout.NorthernIreland, Gb, 1.0f, NorthernIreland),
+        new("LLLDD", PlateLayout.NorthernIreland, Gb, 1.0f, NorthernIreland),
+        new("LLLD", PlateLayout.NorthernIreland, Gb, 1.0f, NorthernIreland),
+        new("LLDDDD", PlateLayout.NorthernIreland, Gb, 1.0f, t => (t[0] is 'I' or 'Z' || t[1] is 'I' or 'Z') && NoLeadingZero(t)),
         // Dateless: digits then letters, or letters then digits.
-        new("DDDDLL", PlateLayout.GbDateless, Gb, 1.5f),
-        new("DDDDL", PlateLayout.GbDateless, Gb, 1.5f),
-        new("DDDLLL", PlateLayout.GbDateless, Gb, 1.5f),
-        new("DDDLL", PlateLayout.GbDateless, Gb, 1.5f),
-        new("DDLLL", PlateLayout.GbDateless, Gb, 1.5f),
-        new("DLLL", PlateLayout.GbDateless, Gb, 1.5f),
-        new("LLLDDD", PlateLayout.GbDateless, Gb, 1.5f),
-        new("LLLDD", PlateLayout.GbDateless, Gb, 1.5f),
-        new("LLDDDD", PlateLayout.GbDateless, Gb, 1.5f),
-        new("LLDDD", PlateLayout.GbDateless, Gb, 1.5f),
-        new("LDDDD", PlateLayout.GbDateless, Gb, 1.5f),
+        new("DDDDCC", PlateLayout.GbDateless, Gb, 1.5f, NoLeadingZero),
+        new("DDDDC", PlateLayout.GbDateless, Gb, 1.5f, NoLeadingZero),
+        new("DDDCCC", PlateLayout.GbDateless, Gb, 1.5f, NoLeadingZero),
+        new("DDDCC", PlateLayout.GbDateless, Gb, 1.5f, NoLeadingZero),
+        new("DDCCC", PlateLayout.GbDateless, Gb, 1.5f, NoLeadingZero),
+        new("DCCC", PlateLayout.GbDateless, Gb, 1.5f, NoLeadingZero),
+        new("CCCDDD", PlateLayout.GbDateless, Gb, 1.5f, NoLeadingZero),
+        new("CCCDD", PlateLayout.GbDateless, Gb, 1.5f, NoLeadingZero),
+        new("CCDDDD", PlateLayout.GbDateless, Gb, 1.5f, NoLeadingZero),
+        new("CCDDD", PlateLayout.GbDateless, Gb, 1.5f, NoLeadingZero),
+        new("CDDDD", PlateLayout.GbDateless, Gb, 1.5f, NoLeadingZero),
+        // The short ones (three or four characters) are rarer, and short enough that a broken read could fit them.
+        new("DDDC", PlateLayout.GbDateless, Gb, 2.0f, NoLeadingZero),
+        new("DDCC", PlateLayout.GbDateless, Gb, 2.0f, NoLeadingZero),
+        new("DDC", PlateLayout.GbDateless, Gb, 2.0f, NoLeadingZero),
+        new("DCC", PlateLayout.GbDateless, Gb, 2.0f, NoLeadingZero),
+        new("CCCD", PlateLayout.GbDateless, Gb, 2.0f, NoLeadingZero),
+        new("CCDD", PlateLayout.GbDateless, Gb, 2.0f, NoLeadingZero),
+        new("CCD", PlateLayout.GbDateless, Gb, 2.0f, NoLeadingZero),
     ];
 
     public static readonly PlateFormat[] Europe =
@@ -77,5 +90,17 @@ public static class PlateFormats
         _ => All,
     };
 
-    private static bool NorthernIrelandCode(ReadOnlySpan<char> text) => text[1] is 'I' or 'Z' || text[2] is 'I' or 'Z';
+    private static bool NorthernIreland(ReadOnlySpan<char> text) => (text[1] is 'I' or 'Z' || text[2] is 'I' or 'Z') && NoLeadingZero(text);
+
+    // A GB number (1-9999) never starts with a zero.
+    private static bool NoLeadingZero(ReadOnlySpan<char> text)
+    {
+        for (int i = 0; i < text.Length; i++)
+            if (text[i] == '0' && (i == 0 || !char.IsAsciiDigit(text[i - 1]))) return false;
+        return true;
+    }
+
+    // The current format's age identifier: the year of a March issue (02-49) or the year + 50 of a September
+    // issue (51-99); there was never a 00, 01 or 50.
+    private static bool CurrentAge(ReadOnlySpan<char> text) => text[2..4] is not "00" and not "01" and not "50";
 }

@@ -80,6 +80,11 @@ public static class ReplayTruth
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  phantom frames {p.FirstFrame}-{p.LastFrame} (best {p.BestFrame} at {p.BestBox.X},{p.BestBox.Y} {p.BestBox.Width}x{p.BestBox.Height}): seen in {p.Observations} frames, confidence {p.Confidence:0.00}, {p.Length} characters{(p.MatchesGrammar ? "" : ", no format")}; nearest vehicle {p.NearestPass + 1} {p.FramesAway} frames away, {p.EditDistance} edits from its plate"));
         }
+        for (int i = 0; i < report.Outcomes.Count; i++)
+        {
+            PassOutcome o = report.Outcomes[i];
+            if (!o.Exact) Console.WriteLine("  miss: " + o.DescribeMiss(i));
+        }
         Console.WriteLine("confidence calibration (passes in the bin: share read exactly): " + string.Join(", ",
             report.Calibration.Where(b => b.Passes > 0).Select(b => string.Create(CultureInfo.InvariantCulture,
                 $"[{b.Low:0.00},{b.High:0.00}) {b.Passes}: {b.ExactShare:P0}"))));

@@ -1,0 +1,85 @@
+using EdgeAgent.Core.Plates;
+using EdgeAgent.Ocr.Grammar;
+using EdgeAgent.Vision.Native;
+
+namespace EdgeAgent.Ocr.Tests;
+
+/// <summary>
+/// The DVLA's issuing rules in the GB formats: what they rule out decides between a misread and another
+/// format (the hard synthetic set's O>0 and O>Q passes).
+/// </summary>
+public class DvlaRulesTests
+{
+    // Each position: its characters and probabilities, e.g. "0:0.7,O:0.25"; the rest is spread thinly.
+    private static unsafe PlateText Decode(params string[] positions)
+    {
+        var reads = new CharRead[positions.Length];
+        for (int i = 0; i < positions.Length; i++)
+        {
+            var options = positions[i].Split(',').Select(o => (C: o[0], P: o.Length > 2 ? float.Parse(o[2..], System.Globalization.CultureInfo.InvariantCulture) : 0.97f)).ToList();
+            float rest = (1 - options.Sum(o => o.P)) / (CharRead.Classes - options.Count);
+            fixed (float* p = reads[i].Probabilities)
+            {
+                for (int k = 0; k < CharRead.Classes; k++) p[k] = rest;
+                foreach (var (c, prob) in options) p[CharRead.ClassOf(c)] = prob;
+            }
+        }
+        PlateText text = default;
+        new PlateGrammar(GrammarScope.GreatBritain).Decode(reads, ref text);
+        return text;
+    }
+
+    [Fact]
+    public void LeadingZero_IsNotAPrefixPlatesNumber()
+    {
+        // C052DND fits the prefix shape, but no GB number starts with 0: the current plate CO52DND.
+        PlateText text = Decode("C", "0:0.7,O:0.25", "5", "2", "D", "N", "D");
+        Assert.Equal("CO52DND", text.ToString());
+        Assert.Equal(PlateLayout.GbCurrent, text.Layout);
+    }
+
+    [Fact]
+    public void NonZeroNumber_StillMakesAPrefixPlate()
+    {
+        PlateText text = Decode("C", "1", "5", "2", "D", "N", "D");
+        Assert.Equal("C152DND", text.ToString());
+        Assert.Equal(PlateLayout.GbPrefix, text.Layout);
+    }
+
+    [Fact]
+    public void Q_IsNotACurrentSerialLetter()
+    {
+        PlateText text = Decode("N", "K", "2", "1", "R", "X", "Q:0.6,O:0.3");
+        Assert.Equal("NK21RXO", text.ToString());
+        Assert.Equal(PlateLayout.GbCurrent, text.Layout);
+    }
+
+    [Fact]
+    public void O_IsNotAYearLetter()
+    {
+        // A suffix plate's year letter read as O: the year letters skip O, so its look-alike 0 would not
+        // fit, and the D the classifier gives some chance wins.
+        PlateText text = Decode("A", "B", "C", "1", "2", "3", "O:0.6,D:0.3");
+        Assert.Equal("ABC123D", text.ToString());
+        Assert.Equal(PlateLayout.GbSuffix, text.Layout);
+    }
+
+    [Fact]
+    public void ShortDatelessPlate_IsCorrectedByPosition()
+    {
+        // Four characters: one correction is within the share a format may change (a three-character read
+        // is never corrected).
+        PlateText text = Decode("0:0.6,O:0.35", "X", "3", "5");
+        Assert.Equal("OX35", text.ToString());
+        Assert.Equal(PlateLayout.GbDateless, text.Layout);
+    }
+
+    [Theory]
+    [InlineData("0", "1")]
+    [InlineData("5", "0")]
+    public void ImpossibleAgeIdentifier_DoesNotFitTheCurrentFormat(string first, string second)
+    {
+        PlateText text = Decode("A", "B", first, second, "C", "D", "E");
+        Assert.NotEqual(PlateLayout.GbCurrent, text.Layout);
+    }
+}
