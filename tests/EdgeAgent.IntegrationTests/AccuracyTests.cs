@@ -111,13 +111,17 @@ public partial class AccuracyTests
     private const int HardPasses = 30;
     private const double HardMinExact = 0.90;
     private const int HardMaxPhantoms = 1;
+    private const int HardStills = 12;
+    private const double StillsMinFound = 0.9;
+    private const double StillsMinExact = 0.8;
 
     [Fact]
     public async Task ReplayTruth_GeneratedHardSet_ReadsNearlyEveryPassWithoutPhantomsOrRegistrations()
     {
         using var dir = new TempDirectory();
         string video = dir.File("hard.mp4");
-        await SampleGenerator.RunAsync(["--hard", "--passes", HardPasses.ToString(CultureInfo.InvariantCulture), "--seed", "23", "--out", video]);
+        await SampleGenerator.RunAsync(["--hard", "--passes", HardPasses.ToString(CultureInfo.InvariantCulture), "--seed", "23", "--out", video,
+            "--stills", HardStills.ToString(CultureInfo.InvariantCulture)]);
 
         AgentRun run = await AgentProcess.RunAsync(["replay", video, "--truth", video + ".truth.tsv", $"--Storage:Path={dir.File("outbox.db")}"],
             TimeSpan.FromMinutes(10));
@@ -130,6 +134,15 @@ public partial class AccuracyTests
         foreach (TruthRow truth in SampleTruth.Load(video))
             foreach (string spelling in SampleTruth.Spellings(truth.Plate))
                 Assert.DoesNotContain(spelling, run.Output + run.Errors, StringComparison.Ordinal);
+
+        // The same video's stills (full 1920x1080 frames, one whole plate each) through eval: the photo path
+        // on camera frames. A regression guard below what it measures here.
+        AgentRun stills = await AgentProcess.RunAsync(["eval", "--index", video + ".stills/index.tsv", "--country", "gb"], TimeSpan.FromMinutes(2));
+        Assert.True(stills.ExitCode == 0, stills.ToString());
+        Match still = LastLine(stills, EvalSummary());
+        Assert.Equal(HardStills, int.Parse(still.Groups["images"].Value, CultureInfo.InvariantCulture));
+        Assert.True(Value(still, "found") >= StillsMinFound, stills.Output);
+        Assert.True(Value(still, "exact") >= StillsMinExact, stills.Output);
     }
 
     [Fact]

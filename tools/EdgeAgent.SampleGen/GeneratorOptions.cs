@@ -20,6 +20,10 @@ internal sealed record GeneratorOptions
           --crf N          x264 quality, lower is better and bigger (default 30; 26 with --hard)
           --preset NAME    x264 preset (default slow; superfast with --hard)
           --truth-only     write the truth files but no video (fast; same truth)
+          --stills N       also write N frames of the video as PNG stills, each showing one
+                           whole plate (the middle frame of a pass with no other plate in view),
+                           and PATH.stills/index.tsv labelling them in the plates-dev format, for
+                           `edgeagent eval` on full-size camera frames
           --ffmpeg PATH    ffmpeg executable (default ffmpeg on PATH)
           --font PATH      bold condensed TrueType font for the plates
                            (default /usr/share/fonts/truetype/dejavu/DejaVuSansCondensed-Bold.ttf)
@@ -45,6 +49,8 @@ internal sealed record GeneratorOptions
     public string? Preset { get; init; }
 
     public bool TruthOnly { get; init; }
+
+    public int Stills { get; init; }
 
     public string Ffmpeg { get; init; } = "ffmpeg";
 
@@ -76,11 +82,17 @@ internal sealed record GeneratorOptions
                 "--crf" => o with { Crf = int.Parse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture) },
                 "--preset" => o with { Preset = Value() },
                 "--truth-only" => o with { TruthOnly = true },
+                "--stills" => o with { Stills = PositiveInt(a, Value()) },
                 "--ffmpeg" => o with { Ffmpeg = Value() },
                 "--font" => o with { Font = Value() },
                 "-h" or "--help" => o with { Help = true },
                 _ => throw new ArgumentException($"unknown option {a}"),
             };
+        }
+
+        if (o.TruthOnly && o.Stills > 0)
+        {
+            throw new ArgumentException("--stills cuts its frames from the video, which --truth-only does not write");
         }
 
         return o;

@@ -88,6 +88,13 @@ static void Run(GeneratorOptions o)
     (double minH, double maxH) = truth.PlateHeightRange();
     Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"wrote {(o.TruthOnly ? "" : o.Out + ", ")}{o.Out}.truth.tsv ({rows.Count} rows), {o.Out}.boxes.tsv ({truth.BoxCount} boxes); plate height {minH:F0}-{maxH:F0} px; {clock.Elapsed.TotalSeconds:F1} s"));
+    if (o.Stills > 0)
+    {
+        var stills = truth.SinglePlateFrames(o.Stills);
+        string index = Stills.Write(new Ffmpeg(o.Ffmpeg), o.Out, stills);
+        Console.Error.WriteLine($"wrote {stills.Count} stills and {index}" + (stills.Count < o.Stills ? $" (only {stills.Count} passes have a frame with one plate alone)" : ""));
+    }
+
     if (rows.Count != plan.Passes.Count)
     {
         Console.Error.WriteLine($"warning: {plan.Passes.Count - rows.Count} passes never showed a whole plate");

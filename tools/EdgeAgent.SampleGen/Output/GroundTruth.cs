@@ -121,6 +121,33 @@ internal sealed class GroundTruth(RoadsideCamera camera, TrafficPlan plan)
         return rows.Select(r => r.Key).ToList();
     }
 
+    /// <summary>
+    /// Up to <paramref name="count"/> frames that show exactly one whole plate, one per pass in the order the
+    /// passes appear: the frame nearest the middle of the pass's visible span with no other plate in view.
+    /// </summary>
+    public IReadOnlyList<(int Frame, string Plate, PixelRect Box)> SinglePlateFrames(int count)
+    {
+        var platesInFrame = _boxes.GroupBy(b => b.Frame).ToDictionary(g => g.Key, g => g.Count());
+        var stills = new List<(int, string, PixelRect)>();
+        foreach ((VehiclePass pass, var frames) in _seen.OrderBy(kv => kv.Value[0].Frame))
+        {
+            if (stills.Count == count)
+            {
+                break;
+            }
+
+            int middle = (frames[0].Frame + frames[^1].Frame) / 2;
+            var alone = frames.Where(f => platesInFrame[f.Frame] == 1).ToList();
+            if (alone.Count > 0)
+            {
+                var (frame, box) = alone.MinBy(f => Math.Abs(f.Frame - middle));
+                stills.Add((frame, pass.Plate.Text.Replace(" ", "", StringComparison.Ordinal), box));
+            }
+        }
+
+        return stills;
+    }
+
     /// <summary>Smallest and largest plate height (pixels, along its sides) over all visible frames.</summary>
     public (double Min, double Max) PlateHeightRange() => _boxes.Count == 0 ? (0, 0) : (_minPlateHeight, _maxPlateHeight);
 
