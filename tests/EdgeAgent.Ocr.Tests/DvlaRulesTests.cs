@@ -1,6 +1,5 @@
 using EdgeAgent.Core.Plates;
 using EdgeAgent.Ocr.Grammar;
-using EdgeAgent.Vision.Native;
 
 namespace EdgeAgent.Ocr.Tests;
 
@@ -11,23 +10,7 @@ namespace EdgeAgent.Ocr.Tests;
 public class DvlaRulesTests
 {
     // Each position: its characters and probabilities, e.g. "0:0.7,O:0.25"; the rest is spread thinly.
-    private static unsafe PlateText Decode(params string[] positions)
-    {
-        var reads = new CharRead[positions.Length];
-        for (int i = 0; i < positions.Length; i++)
-        {
-            var options = positions[i].Split(',').Select(o => (C: o[0], P: o.Length > 2 ? float.Parse(o[2..], System.Globalization.CultureInfo.InvariantCulture) : 0.97f)).ToList();
-            float rest = (1 - options.Sum(o => o.P)) / (CharRead.Classes - options.Count);
-            fixed (float* p = reads[i].Probabilities)
-            {
-                for (int k = 0; k < CharRead.Classes; k++) p[k] = rest;
-                foreach (var (c, prob) in options) p[CharRead.ClassOf(c)] = prob;
-            }
-        }
-        PlateText text = default;
-        new PlateGrammar(GrammarScope.GreatBritain).Decode(reads, ref text);
-        return text;
-    }
+    private static PlateText Decode(params string[] positions) => GrammarDecodeTests.Decode(GrammarScope.GreatBritain, positions);
 
     [Fact]
     public void LeadingZero_IsNotAPrefixPlatesNumber()

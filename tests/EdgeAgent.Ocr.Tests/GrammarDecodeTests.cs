@@ -25,7 +25,7 @@ public class GrammarDecodeTests
         return reads;
     }
 
-    private static PlateText Decode(GrammarScope scope, params string[] positions)
+    internal static PlateText Decode(GrammarScope scope, params string[] positions)
     {
         PlateText text = default;
         new PlateGrammar(scope).Decode(Reads(positions), ref text);
