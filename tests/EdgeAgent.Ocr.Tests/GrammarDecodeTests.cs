@@ -160,6 +160,35 @@ public class GrammarDecodeTests
     }
 
     [Fact]
+    public void Decode_PlainBarAtThePitchBetweenCharacters_IsAnI()
+    {
+        // A Slovak I drawn as a plain bar, which the classifier surely takes for a frame's edge: as tall as the
+        // characters and one pitch from the S, it is kept and the Slovak format makes it an I.
+        PlateText text = DecodeRow(GrammarScope.Auto, ("S", 0, 18, 32), ("#:0.95,I:0.03", 30, 4, 32), ("8", 65, 18, 32),
+            ("1", 92, 9, 32), ("9", 110, 18, 32), ("A", 133, 18, 32), ("K", 156, 18, 32));
+        Assert.Equal("SI819AK", text.ToString());
+        Assert.Equal("SK", text.Country.ToString());
+    }
+
+    [Fact]
+    public void Decode_PlainBarAtThePitchAfterTheCharacters_IsAnI()
+    {
+        // The same bar at the end: twice the usual gap from the A's edge, but one pitch from its centre.
+        PlateText text = DecodeRow(GrammarScope.Auto, ("R", 0, 21, 38), ("K", 28, 21, 38), ("7", 78, 21, 38), ("7", 107, 21, 38),
+            ("6", 135, 21, 38), ("A", 164, 21, 38), ("#:0.99,I:0.005", 200, 4, 38));
+        Assert.Equal("RK776AI", text.ToString());
+    }
+
+    [Fact]
+    public void Decode_UsFormatLetterO_IsWrittenAsZero()
+    {
+        // US plates draw O and 0 alike and their registrations are written with 0.
+        PlateText text = Decode(GrammarScope.Auto, "0", "S", "G", "7", "1", "9");
+        Assert.Equal("0SG719", text.ToString());
+        Assert.Equal(PlateLayout.UnitedStates, text.Layout);
+    }
+
+    [Fact]
     public void Decode_SureExtraCharacter_IsKept()
     {
         PlateText text = Decode(GrammarScope.Europe, "I", "R", "K", "7", "5", "5", "A", "J");

@@ -86,6 +86,7 @@ public sealed class PlateGrammar(GrammarScope scope = GrammarScope.Auto)
             Confusions.Spread(table, i);
         }
         RowEnds.DoubtOutliers(chars[..n], table);
+        ThinBars.KeepBarsAtPitch(chars[..n], table);
         NoiseByPlace(table);
         return Decode(table, ref text);
     }
@@ -149,7 +150,15 @@ public sealed class PlateGrammar(GrammarScope scope = GrammarScope.Auto)
         {
             if (bestKeep[i] < 0) continue;
             char c = format.Correct(table, i, bestKeep[i]);
-            text.Append(c, table.Probability(i, CharTable.ClassOf(c)));
+            float p = table.Probability(i, CharTable.ClassOf(c));
+            if (c == 'O' && format.Country == CountryCode.UnitedStates)
+            {
+                // US plates draw the letter O and the digit 0 alike, and US registrations are written with 0
+                // (none of plates-dev's 110 US labels holds an O; 31 hold a 0): the glyph is read as 0.
+                c = '0';
+                p += table.Probability(i, CharTable.ClassOf('0'));
+            }
+            text.Append(c, p);
         }
         text.Layout = format.Layout;
         text.Country = format.Country;

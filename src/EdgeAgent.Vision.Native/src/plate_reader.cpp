@@ -127,14 +127,14 @@ namespace {
 constexpr int kGrowths[] = {1, 2};
 constexpr float kSure = 0.95f;  // a box whose best class is this likely is left as it is
 
-void refine_chosen(ea_reader& r, const RowHypothesis& h, int first) {
-    const int n = static_cast<int>(h.boxes.size());
+void refine_chosen(ea_reader& r, const RowHypothesis& h, const std::vector<cv::Rect>& boxes, cv::Mat& probs) {
+    const int n = static_cast<int>(boxes.size());
     constexpr int variants = static_cast<int>(std::size(kGrowths));
     const cv::Mat& source = h.binarisation.dark_on_light ? r.patch : r.inverted;
     const cv::Rect bounds(0, 0, source.cols, source.rows);
     r.doubtful.clear();
     for (int i = 0; i < n; i++) {
-        const float* p = r.probs.ptr<float>(first + i);
+        const float* p = probs.ptr<float>(i);
         if (*std::max_element(p, p + kCharClasses) < kSure) r.doubtful.push_back(i);
     }
     const int m = static_cast<int>(r.doubtful.size());
@@ -143,7 +143,7 @@ void refine_chosen(ea_reader& r, const RowHypothesis& h, int first) {
     int row = 0;
     for (const int g : kGrowths) {
         for (const int i : r.doubtful) {
-            const cv::Rect& b = h.boxes[static_cast<size_t>(i)];
+            const cv::Rect& b = boxes[static_cast<size_t>(i)];
             const cv::Rect box = cv::Rect(b.x - g, b.y - g, b.width + 2 * g, b.height + 2 * g) & bounds;
             normalize_char(source, box, r.crop);
             RowShape shape;
@@ -154,7 +154,7 @@ void refine_chosen(ea_reader& r, const RowHypothesis& h, int first) {
     }
     r.classifier.predict(r.variant_rows, r.variant_probs);
     for (int j = 0; j < m; j++) {
-        float* p = r.probs.ptr<float>(first + r.doubtful[static_cast<size_t>(j)]);
+        float* p = probs.ptr<float>(r.doubtful[static_cast<size_t>(j)]);
         for (int k = 0; k < kCharClasses; k++) {
             float sum = p[k];
             for (int v = 0; v < variants; v++) sum += r.variant_probs.ptr<float>(v * m + j)[k];
@@ -241,14 +241,17 @@ EA_API int ea_plate_read(ea_reader* reader, const uint8_t* gray, int32_t width, 
         const ea::Choice& choice = refined ? second : first;
         info->cuts += refined ? static_cast<int32_t>(r.cuts.size()) : 0;
         const ea::RowHypothesis& cut = r.cuts[static_cast<size_t>(choice.cut)];
-        ea::refine_chosen(r, cut, choice.first);
+        r.chosen_boxes = cut.boxes;
+        r.probs.rowRange(choice.first, choice.first + static_cast<int>(cut.boxes.size())).copyTo(r.chosen_probs);
+        ea::fill_row_holes(r, cut, r.chosen_boxes, r.chosen_probs);
+        ea::refine_chosen(r, cut, r.chosen_boxes, r.chosen_probs);
 
         int written = 0, characters = 0;
         float sum = 0;
-        for (size_t i = 0; i < cut.boxes.size() && written < max_chars; i++) {
-            const float* p = r.probs.ptr<float>(choice.first + static_cast<int>(i));
+        for (size_t i = 0; i < r.chosen_boxes.size() && written < max_chars; i++) {
+            const float* p = r.chosen_probs.ptr<float>(static_cast<int>(i));
             ea_char_read& c = chars[written++];
-            const cv::Rect& b = cut.boxes[i];
+            const cv::Rect& b = r.chosen_boxes[i];
             c.x = b.x;
             c.y = b.y;
             c.w = b.width;

@@ -22,6 +22,9 @@ struct ea_reader {
     cv::Mat kept_probs, kept_transform, kept_patch, kept_inverted;
     cv::Mat variant_rows, variant_probs;  // the chosen cut's doubtful boxes cut a few ways (refine_chosen)
     std::vector<int> doubtful;
+    std::vector<cv::Rect> chosen_boxes, hole_boxes;  // the kept cut's boxes, with the holes filled (fill_row_holes)
+    std::vector<int> hole_replaces;  // per hole box, the box it replaces, or -1 when it is added
+    cv::Mat chosen_probs;
 };
 
 namespace ea {
@@ -35,5 +38,7 @@ void warp_candidate(ea_reader& r, const cv::Mat& image, const cv::RotatedRect& p
 int describe_cuts(ea_reader& r);
 // The plate rectangle (frame coordinates) around the row of a cut of the current patch.
 cv::RotatedRect plate_of_row(const ea_reader& r, const RowHypothesis& h);
+// Adds to a cut's boxes (and their probabilities) the characters it missed where the row's pitch puts one.
+void fill_row_holes(ea_reader& r, const RowHypothesis& h, std::vector<cv::Rect>& boxes, cv::Mat& probs);
 
 }  // namespace ea
