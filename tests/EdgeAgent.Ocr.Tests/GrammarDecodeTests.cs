@@ -179,12 +179,13 @@ public class GrammarDecodeTests
         Assert.Equal("RK776AI", text.ToString());
     }
 
-    [Fact]
-    public void Decode_UsFormatLetterO_IsWrittenAsZero()
+    [Theory]
+    [InlineData(GrammarScope.UnitedStates, "0SG719")]   // US plates draw O and 0 alike, and are written with 0
+    [InlineData(GrammarScope.Auto, "OSG719")]           // the same shape is a GB dateless plate's, with its O
+    public void Decode_LetterOInAUsFormat_IsWrittenAsZeroOnlyInUsScope(GrammarScope scope, string expected)
     {
-        // US plates draw O and 0 alike and their registrations are written with 0.
-        PlateText text = Decode(GrammarScope.Auto, "0", "S", "G", "7", "1", "9");
-        Assert.Equal("0SG719", text.ToString());
+        PlateText text = Decode(scope, "0", "S", "G", "7", "1", "9");
+        Assert.Equal(expected, text.ToString());
         Assert.Equal(PlateLayout.UnitedStates, text.Layout);
     }
 

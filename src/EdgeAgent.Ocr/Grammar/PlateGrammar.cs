@@ -151,10 +151,12 @@ public sealed class PlateGrammar(GrammarScope scope = GrammarScope.Auto)
             if (bestKeep[i] < 0) continue;
             char c = format.Correct(table, i, bestKeep[i]);
             float p = table.Probability(i, CharTable.ClassOf(c));
-            if (c == 'O' && format.Country == CountryCode.UnitedStates)
+            if (c == 'O' && Scope == GrammarScope.UnitedStates)
             {
                 // US plates draw the letter O and the digit 0 alike, and US registrations are written with 0
-                // (none of plates-dev's 110 US labels holds an O; 31 hold a 0): the glyph is read as 0.
+                // (none of plates-dev's 110 US labels holds an O; 31 hold a 0): the glyph is read as 0. Only
+                // where every plate is a US one: in auto scope a GB dateless plate (ABO123) fits the US format
+                // LLLDDD best, and the hard set of seed 11 lost a pass to O>0 (plates-dev gained one: 0SG719).
                 c = '0';
                 p += table.Probability(i, CharTable.ClassOf('0'));
             }
