@@ -77,6 +77,11 @@ public class PassScorerTests
         string line = report.Outcomes[1].DescribeMiss(1);
         Assert.EndsWith($"read at confidence 0.95 with {wrong.Plate[^1]}>{(wrong.Plate[^1] == 'X' ? 'Y' : 'X')} x1", line, StringComparison.Ordinal);
         Assert.DoesNotContain(wrong.Plate, line, StringComparison.Ordinal);
+        string duplicate = report.Outcomes[2].DescribeDuplicate(2);
+        Assert.Contains("emitted 2 times: ", duplicate, StringComparison.Ordinal);
+        Assert.Contains("at confidence 0.95, exact; ", duplicate, StringComparison.Ordinal);
+        Assert.EndsWith("at confidence 0.40, not exact", duplicate, StringComparison.Ordinal);
+        Assert.DoesNotContain(truth.Passes[2].Plate, duplicate, StringComparison.Ordinal);
     }
 
     [Fact]

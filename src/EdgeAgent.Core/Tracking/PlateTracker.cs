@@ -157,15 +157,73 @@ public sealed class PlateTracker
             trackTaken[free] = true;
         }
 
-        for (int t = 0; t < _tracks.Length; t++)
-            if (_tracks[t].Active && frame - _tracks[t].LastFrame > _options.EndAfterMissedFrames) End(t, sink, cameraId);
+        Span<bool> ending = stackalloc bool[_tracks.Length];
+        for (int t = 0; t < _tracks.Length; t++) ending[t] = _tracks[t].Active && frame - _tracks[t].LastFrame > _options.EndAfterMissedFrames;
+        EndAll(ending, sink, cameraId);
     }
 
     /// <summary>The source ended: every open pass is complete.</summary>
     public void Flush(IPassSink sink, string cameraId = "")
     {
+        Span<bool> ending = stackalloc bool[_tracks.Length];
+        for (int t = 0; t < _tracks.Length; t++) ending[t] = _tracks[t].Active;
+        EndAll(ending, sink, cameraId);
+    }
+
+    /// <summary>Passes dropped as a part of another vehicle's plate followed beside it (see <see cref="IsFragment"/>).</summary>
+    public long FragmentsDropped { get; private set; }
+
+    // The fragments are told apart while every ending track can still be compared with the others.
+    private void EndAll(ReadOnlySpan<bool> ending, IPassSink sink, string cameraId)
+    {
+        Span<bool> fragment = stackalloc bool[_tracks.Length];
+        for (int t = 0; t < _tracks.Length; t++) fragment[t] = ending[t] && IsFragment(t);
         for (int t = 0; t < _tracks.Length; t++)
-            if (_tracks[t].Active) End(t, sink, cameraId);
+        {
+            if (!ending[t]) continue;
+            if (fragment[t])
+            {
+                _tracks[t].Stop();
+                FragmentsDropped++;
+            }
+            else End(t, sink, cameraId);
+        }
+    }
+
+    // A track that followed part of a plate another track followed whole at the same time: the finder gave two
+    // candidates on one plate (its left and right groups, or the whole plate and its last five characters) and
+    // each started a pass, so one vehicle would be emitted twice. It is a fragment when the other track saw
+    // more frames, overlapped it in time, lies on the same row beside it, and its text shares a run of at least
+    // three characters (all of them, when shorter) with the other's and is no longer.
+    private bool IsFragment(int slot)
+    {
+        Track a = _tracks[slot];
+        ReadOnlySpan<char> text = a.LastText.Chars;
+        for (int t = 0; t < _tracks.Length; t++)
+        {
+            Track b = _tracks[t];
+            if (t == slot || !b.Active || b.Observations <= a.Observations || b.FirstFrame > a.LastFrame || b.LastFrame < a.FirstFrame) continue;
+            ReadOnlySpan<char> other = b.LastText.Chars;
+            if (text.Length > other.Length || LongestCommonRun(text, other) < Math.Min(3, text.Length)) continue;
+            var (bx, by) = b.PredictCenter(a.LastFrame);
+            PlateCandidate box = a.LastBox;
+            float height = Math.Max(box.Height, b.LastBox.Height);
+            if (MathF.Abs(box.CenterY - by) < height && MathF.Abs(box.CenterX - bx) < (box.Width + b.LastBox.Width) / 2 + height) return true;
+        }
+        return false;
+    }
+
+    private static int LongestCommonRun(ReadOnlySpan<char> a, ReadOnlySpan<char> b)
+    {
+        int longest = 0;
+        for (int i = 0; i < a.Length; i++)
+            for (int j = 0; j < b.Length; j++)
+            {
+                int k = 0;
+                while (i + k < a.Length && j + k < b.Length && a[i + k] == b[j + k]) k++;
+                longest = Math.Max(longest, k);
+            }
+        return longest;
     }
 
     // The evidence hook: a copy of the frame region only when this frame holds the track's best read so far.

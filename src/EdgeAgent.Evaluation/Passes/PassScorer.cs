@@ -57,7 +57,7 @@ public sealed class PassScorer(PassTruth truth)
         for (int t = 0; t < truth.Passes.Count; t++)
         {
             ObservedPass? best = byTruth[t].MaxBy(p => p.Confidence);
-            outcomes.Add(new PassOutcome(truth.Passes[t], best?.Text, best?.Confidence ?? 0, byTruth[t].Count));
+            outcomes.Add(new PassOutcome(truth.Passes[t], best?.Text, best?.Confidence ?? 0, byTruth[t].Count) { Emissions = byTruth[t] });
         }
         return new PassReport(outcomes, phantoms.Select(p => p.Confidence).ToList(), _passes.Count)
         {
@@ -108,6 +108,15 @@ public sealed record PassOutcome(TruthPass Truth, string? Read, float Confidence
 {
     public bool Found => Passes > 0;
     public bool Exact => Found && TextScore.Exact(Read, Truth.Plate);
+
+    /// <summary>The passes emitted for this vehicle, first first (more than one: a duplicate).</summary>
+    public IReadOnlyList<ObservedPass> Emissions { get; init; } = [];
+
+    /// <summary>A vehicle emitted more than once: each emission's frames, frame count, confidence and whether it read exactly.</summary>
+    public string DescribeDuplicate(int index) => string.Create(CultureInfo.InvariantCulture,
+        $"vehicle {index + 1} frames {Truth.FirstFrame}-{Truth.LastFrame} ({Truth.Layout} {Truth.Side}, lane {Truth.Lane}, {string.Join('+', Truth.Conditions)}) emitted {Emissions.Count} times: ")
+        + string.Join("; ", Emissions.Select(e => string.Create(CultureInfo.InvariantCulture,
+            $"frames {e.FirstFrame}-{e.LastFrame} ({e.Observations} seen) at confidence {e.Confidence:0.00}, {(TextScore.Exact(e.Text, Truth.Plate) ? "exact" : "not exact")}")));
 
     /// <summary>
     /// Where a vehicle not read exactly is in the video and what went wrong, for finding it again: its frames,

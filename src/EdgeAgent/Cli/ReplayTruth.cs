@@ -84,6 +84,7 @@ public static class ReplayTruth
         {
             PassOutcome o = report.Outcomes[i];
             if (!o.Exact) Console.WriteLine("  miss: " + o.DescribeMiss(i));
+            if (o.Passes > 1) Console.WriteLine("  duplicate: " + o.DescribeDuplicate(i));
         }
         Console.WriteLine("confidence calibration (passes in the bin: share read exactly): " + string.Join(", ",
             report.Calibration.Where(b => b.Passes > 0).Select(b => string.Create(CultureInfo.InvariantCulture,

@@ -19,11 +19,15 @@ internal static class Stills
             throw new InvalidOperationException("no frame shows exactly one whole plate: generate more passes");
         }
 
-        // One decode of the video; the select filter keeps the chosen frames, numbered in order.
-        string select = string.Join('+', stills.Select(s => string.Create(CultureInfo.InvariantCulture, $"eq(n\\,{s.Frame})")));
-        using (var process = ffmpeg.Start(["-v", "error", "-y", "-i", videoPath, "-vf", $"select='{select}'", "-fps_mode", "passthrough",
-                   Path.Combine(dir, "still-%04d.png")], writeStdin: false, out StringBuilder tail))
+        // The select filter keeps the chosen frames; ffmpeg's expression parser refuses very long sums, so the
+        // frames go in chunks, one decode of the video each.
+        const int chunk = 50;
+        for (int first = 0; first < stills.Count; first += chunk)
         {
+            var part = stills.Skip(first).Take(chunk).ToList();
+            string select = string.Join('+', part.Select(s => string.Create(CultureInfo.InvariantCulture, $"eq(n\\,{s.Frame})")));
+            using var process = ffmpeg.Start(["-v", "error", "-y", "-i", videoPath, "-vf", $"select='{select}'", "-fps_mode", "passthrough",
+                "-start_number", (first + 1).ToString(CultureInfo.InvariantCulture), Path.Combine(dir, "still-%04d.png")], writeStdin: false, out StringBuilder tail);
             process.StandardOutput.BaseStream.CopyTo(Stream.Null);
             process.WaitForExit();
             if (process.ExitCode != 0)
