@@ -190,6 +190,24 @@ public class GrammarDecodeTests
     }
 
     [Fact]
+    public void Decode_UsAlternatingPlate_CorrectsTheLetterReadAsADigit()
+    {
+        // AB1C2D, the second commonest US shape in plates-dev: an A read as a doubtful 4 in a letter's place.
+        PlateText text = Decode(GrammarScope.Auto, "4:0.53,A:0.25", "G", "0", "R", "6", "T");
+        Assert.Equal("AG0R6T", text.ToString());
+        Assert.Equal(PlateLayout.UnitedStates, text.Layout);
+    }
+
+    [Fact]
+    public void Decode_ReadThatFitsNothing_KeepsTheClassifiersLookAlike()
+    {
+        // A 0 narrowly ahead of a D where no format says which: the raw read keeps the 0 the classifier read.
+        PlateText text = Decode(GrammarScope.Auto, "C", "E", "M", "E", "N", "T", "0:0.45,D:0.4");
+        Assert.Equal("CEMENT0", text.ToString());
+        Assert.False(text.MatchesGrammar);
+    }
+
+    [Fact]
     public void Decode_SureExtraCharacter_IsKept()
     {
         PlateText text = Decode(GrammarScope.Europe, "I", "R", "K", "7", "5", "5", "A", "J");

@@ -68,6 +68,7 @@ public static class PlateFormats
         new("LLLDDDD", PlateLayout.UnitedStates, CountryCode.UnitedStates, 1.2f),  // ABC1234
         new("LLLDDD", PlateLayout.UnitedStates, CountryCode.UnitedStates, 1.2f),
         new("DDDLLL", PlateLayout.UnitedStates, CountryCode.UnitedStates, 1.2f),
+        new("LLDLDL", PlateLayout.UnitedStates, CountryCode.UnitedStates, 1.2f),   // AB1C2D: 23 of plates-dev's 110 US labels
     ];
 
     // US states issue almost any mix of 5-7 characters (vanity plates too): only a read known to be

@@ -60,7 +60,7 @@ public sealed class PlateGrammar(GrammarScope scope = GrammarScope.Auto)
         Span<float> buffer = stackalloc float[PlateText.Capacity * CharTable.Symbols];
         Span<float> noise = stackalloc float[PlateText.Capacity];
         CharTable table = CharTable.FromText(text, buffer, noise);
-        return Decode(table, ref text);
+        return Decode(table, ref text, default);
     }
 
     /// <summary>
@@ -73,6 +73,7 @@ public sealed class PlateGrammar(GrammarScope scope = GrammarScope.Auto)
         Span<float> buffer = stackalloc float[MaxPositions * CharTable.Symbols];
         Span<float> noise = stackalloc float[MaxPositions];
         var table = new CharTable(buffer, noise, n);
+        Span<sbyte> ownBest = stackalloc sbyte[n];
         for (int i = 0; i < n; i++)
         {
             fixed (float* p = chars[i].Probabilities)
@@ -83,12 +84,13 @@ public sealed class PlateGrammar(GrammarScope scope = GrammarScope.Auto)
                 for (int k = 0; k < CharTable.Symbols; k++) table.Set(i, k, p[k] / sum);
                 table.SetNoise(i, Math.Clamp(p[CharRead.NoiseClass], 1e-4f, 1 - 1e-4f));
             }
+            ownBest[i] = (sbyte)table.Best(i, 'X');
             Confusions.Spread(table, i);
         }
         RowEnds.DoubtOutliers(chars[..n], table);
         ThinBars.KeepBarsAtPitch(chars[..n], table);
         NoiseByPlace(table);
-        return Decode(table, ref text);
+        return Decode(table, ref text, ownBest);
     }
 
     // A box between two characters is less often "not a character" than the classifier says: bolts, frame
@@ -122,7 +124,7 @@ public sealed class PlateGrammar(GrammarScope scope = GrammarScope.Auto)
         table.SetNoise(position, scaled / (scaled + (1 - noise)));
     }
 
-    private bool Decode(CharTable table, ref PlateText text)
+    private bool Decode(CharTable table, ref PlateText text, ReadOnlySpan<sbyte> ownBest)
     {
         ReadOnlySpan<PlateFormat> formats = PlateFormats.For(Scope);
         int n = table.Length;
@@ -144,7 +146,7 @@ public sealed class PlateGrammar(GrammarScope scope = GrammarScope.Auto)
         }
 
         text.Clear();
-        if (bestFormat < 0) return WriteRaw(table, ref text);
+        if (bestFormat < 0) return WriteRaw(table, ownBest, ref text);
         PlateFormat format = formats[bestFormat];
         for (int i = 0; i < n; i++)
         {
@@ -196,12 +198,16 @@ public sealed class PlateGrammar(GrammarScope scope = GrammarScope.Auto)
     private static bool IsCharacter(CharTable table, int i) =>
         (1 - table.Noise(i)) * table.Probability(i, table.Best(i, 'X')) >= table.Noise(i);
 
-    private static bool WriteRaw(CharTable table, ref PlateText text)
+    // The raw read writes each position's character as the classifier read it, before the look-alike shares were
+    // spread (Confusions.Spread): the spread lets a format correct a look-alike, but its groups are uneven (a 0
+    // gives a quarter of its probability to O and D, a D a twentieth to 0), so it would turn a 0 narrowly ahead
+    // of a D into a D where no format says which it is.
+    private static bool WriteRaw(CharTable table, ReadOnlySpan<sbyte> ownBest, ref PlateText text)
     {
         for (int i = 0; i < table.Length && text.Length < PlateText.Capacity; i++)
         {
             if (!IsCharacter(table, i)) continue;
-            int cls = table.Best(i, 'X');
+            int cls = ownBest.IsEmpty ? table.Best(i, 'X') : ownBest[i];
             text.Append(CharTable.CharOf(cls), table.Probability(i, cls));
         }
         return Unmatched(ref text);

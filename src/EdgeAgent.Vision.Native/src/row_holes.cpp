@@ -143,3 +143,61 @@ void fill_row_holes(ea_reader& r, const RowHypothesis& h, std::vector<cv::Rect>&
 }
 
 }  // namespace ea
+
+namespace ea {
+
+// A W or an M is wider than the other characters, and the cut's split of wide boxes (plate_geometry's
+// split_wide) may halve it into two touching boxes read as V V or I V. Two touching boxes of one height are
+// read again as one box when each is narrower than the row's characters (halves, where two characters set
+// tight, a K touching an N, are each as wide as the others); when that reads as a W or an M at least
+// kJoinedSure, the one box replaces the two.
+constexpr float kJoinedSure = 0.9f;
+constexpr float kHalfWidth = 0.85f;  // a half is narrower than this share of the row's median box width
+
+void join_split_pairs(ea_reader& r, const RowHypothesis& h, std::vector<cv::Rect>& boxes, cv::Mat& probs) {
+    const int n = static_cast<int>(boxes.size());
+    r.hole_boxes.clear();
+    r.hole_replaces.clear();
+    if (n < 3) return;
+    std::vector<float> widths;
+    for (const cv::Rect& b : boxes) widths.push_back(static_cast<float>(b.width));
+    const float half = kHalfWidth * median(widths);
+    for (int i = 0; i + 1 < n; i++) {
+        const cv::Rect& a = boxes[static_cast<size_t>(i)];
+        const cv::Rect& b = boxes[static_cast<size_t>(i + 1)];
+        if (a.width >= half || b.width >= half || b.x - (a.x + a.width) > 0 || std::abs(a.y - b.y) > 2 || std::abs(a.height - b.height) > 2) continue;
+        r.hole_boxes.push_back(a | b);
+        r.hole_replaces.push_back(i);
+    }
+    const int m = static_cast<int>(r.hole_boxes.size());
+    if (m == 0) return;
+    const cv::Mat& source = h.binarisation.dark_on_light ? r.patch : r.inverted;
+    r.variant_rows.create(m, kCharFeatures, CV_32F);
+    for (int j = 0; j < m; j++) {
+        const cv::Rect& box = r.hole_boxes[static_cast<size_t>(j)];
+        normalize_char(source, box, r.crop);
+        RowShape shape;
+        shape.height = h.height;
+        shape.center_y = h.intercept + h.slope * centre(box);
+        r.features.compute(r.crop, box, shape, r.variant_rows.ptr<float>(j));
+    }
+    r.classifier.predict(r.variant_rows, r.variant_probs);
+    // From the right, so that the indices to the left still hold; a pair overlapping one joined already is skipped.
+    int joined_at = n;
+    for (int j = m - 1; j >= 0; j--) {
+        const float* p = r.variant_probs.ptr<float>(j);
+        const int best = best_of(p);
+        const int i = r.hole_replaces[static_cast<size_t>(j)];
+        if ((best != char_class('W') && best != char_class('M')) || p[best] < kJoinedSure || i + 1 >= joined_at) continue;
+        boxes[static_cast<size_t>(i)] = r.hole_boxes[static_cast<size_t>(j)];
+        boxes.erase(boxes.begin() + i + 1);
+        std::copy_n(p, kCharClasses, probs.ptr<float>(i));
+        cv::Mat shorter(probs.rows - 1, kCharClasses, CV_32F);
+        probs.rowRange(0, i + 1).copyTo(shorter.rowRange(0, i + 1));
+        if (i + 2 < probs.rows) probs.rowRange(i + 2, probs.rows).copyTo(shorter.rowRange(i + 1, shorter.rows));
+        probs = shorter;
+        joined_at = i;
+    }
+}
+
+}  // namespace ea
