@@ -21,6 +21,7 @@ public sealed class FramePipeline
     private readonly PlateCandidate[] _candidates;
     private readonly PlateCandidate[] _readBoxes;
     private readonly PlateText[] _texts;
+    private readonly BoxI[] _followedBoxes;
     private readonly PassStamper _stamper = new();
     private readonly FinderGating? _gating;
     private readonly SearchWindow[] _followed;
@@ -42,6 +43,7 @@ public sealed class FramePipeline
         _candidates = new PlateCandidate[maxCandidatesPerFrame];
         _readBoxes = new PlateCandidate[maxCandidatesPerFrame];
         _texts = new PlateText[maxCandidatesPerFrame];
+        _followedBoxes = new BoxI[maxCandidatesPerFrame];
     }
 
     public string CameraId { get; }
@@ -64,16 +66,21 @@ public sealed class FramePipeline
         long t0 = Stopwatch.GetTimestamp();
         int found = Search(frame.Index, image);
         long t1 = Stopwatch.GetTimestamp();
-        int read = 0, attempts = 0;
+        int read = 0, attempts = 0, followed = 0;
         for (int i = 0; i < found; i++)
         {
-            if (_tracker.TryFollowSettled(frame.Index, frame.CapturedAt, _candidates[i])) continue;
+            if (_tracker.TryFollowSettled(frame.Index, frame.CapturedAt, _candidates[i]))
+            {
+                _followedBoxes[followed++] = _candidates[i].Bounds;
+                continue;
+            }
             attempts++;
             _texts[read].Clear();
             if (!_reader.TryRead(image, _candidates[i], ref _texts[read])) continue;
             _readBoxes[read] = _candidates[i];
             read++;
         }
+        read = SamePlaceReads.KeepOnePerPlace(_readBoxes, _texts, read, _followedBoxes.AsSpan(0, followed));
         long t2 = Stopwatch.GetTimestamp();
         _stamper.Target = sink;
         _stamper.FrameTimestamp = t0;

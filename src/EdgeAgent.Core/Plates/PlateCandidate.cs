@@ -46,4 +46,13 @@ public readonly record struct BoxI(int X, int Y, int Width, int Height)
         float inter = (float)w * h;
         return inter / (Area + other.Area - inter);
     }
+
+    /// <summary>The intersection over the smaller box's area: 1 when one box holds the other.</summary>
+    public float IntersectionOverSmaller(BoxI other)
+    {
+        int w = Math.Min(Right, other.Right) - Math.Max(X, other.X);
+        int h = Math.Min(Bottom, other.Bottom) - Math.Max(Y, other.Y);
+        int smaller = Math.Min(Area, other.Area);
+        return w <= 0 || h <= 0 || smaller <= 0 ? 0 : (float)w * h / smaller;
+    }
 }

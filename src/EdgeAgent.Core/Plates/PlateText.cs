@@ -76,6 +76,9 @@ public struct PlateText
         }
     }
 
+    /// <summary>How sure a single read is: its mean character confidence, halved when it fits no plate format.</summary>
+    public readonly float WeighedConfidence => MeanConfidence * (MatchesGrammar ? 1f : 0.5f);
+
     public readonly bool TextEquals(in PlateText other) => Chars.SequenceEqual(other.Chars);
 
     /// <summary>Allocates; for diagnostics and for emitted passes only, never in the frame loop.</summary>

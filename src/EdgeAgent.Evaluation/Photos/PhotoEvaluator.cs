@@ -102,7 +102,7 @@ public sealed class PhotoEvaluator(IPlateFinder finder, IPlateReader reader, Fun
     }
 
     /// <summary>How sure a single read is: its mean character confidence, halved when it fits no plate format.</summary>
-    public static float Confidence(in PlateText text) => text.MeanConfidence * (text.MatchesGrammar ? 1f : 0.5f);
+    public static float Confidence(in PlateText text) => text.WeighedConfidence;
 
     private static PhotoOutcome Failed(LabelledPhoto photo, string error) =>
         new(photo, false, false, 0, 0, 0, 0, null, 0, 0, 0, error);

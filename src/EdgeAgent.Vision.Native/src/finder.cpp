@@ -43,7 +43,17 @@ bool verify(ea_finder& f, const cv::Mat& gray, Candidate& c) {
     ea::segment_hypotheses(f.patch, f.segment_scratch, f.hypotheses, 3, 1);
     if (f.hypotheses.empty()) return false;
     const ea::RowHypothesis& best = f.hypotheses[ea::plausible_hypothesis(f.patch, f.hypotheses, f.segment_scratch)];
-    c.outline = ea::plate_outline(gray, ea::row_in_frame(best, f.transform), best.binarisation.dark_on_light, f.outline);
+    const cv::RotatedRect row = ea::row_in_frame(best, f.transform);
+    c.outline = ea::plate_outline(gray, row, best.binarisation.dark_on_light, f.outline);
+    // A text line proposed from edges takes in what touches the characters (a dealer's name or a state's
+    // above or below them on the plate's frame), and the plate grown around it is too tall: the reader's
+    // patch then holds small characters joined to that text. When the characters cut here are clearly
+    // shorter than the proposal assumed, the plate is grown around their row instead (never narrower).
+    const float row_plate_h = row.size.height / kTextToPlateHeight;
+    if (row_plate_h < kRefitBelow * c.plate.size.height) {
+        const float plate_w = std::max(c.plate.size.width, row.size.width + row_plate_h * 0.3f);
+        c.plate = cv::RotatedRect(row.center, cv::Size2f(plate_w, row_plate_h), row.angle);
+    }
     const auto& chars = best.boxes;
     c.char_count = static_cast<int>(chars.size());
     c.dark_on_light = best.binarisation.dark_on_light;
@@ -125,14 +135,18 @@ void verify_proposals(ea_finder& f, const cv::Mat& image) {
     int verified = 0;
     for (const cv::RotatedRect& plate : f.proposals) {
         const cv::Rect bounds = plate.boundingRect();
+        // A near-copy of a proposal already verified is skipped; one of a proposal that failed is tried:
+        // a box a little tighter leaves out what failed the larger one (a frame, the car around the plate).
         bool duplicate = false;
         for (const cv::Rect& d : done) duplicate = duplicate || iou(bounds, d) > 0.6f;
         if (duplicate) continue;
-        done.push_back(bounds);
         if (++verified > kMaxProposals) break;
         Candidate c{plate, cv::Rect(), 0.0f, true, 0};
         bool ok = verify(f, image, c);
-        if (ok) f.candidates.push_back(c);
+        if (ok) {
+            f.candidates.push_back(c);
+            done.push_back(bounds);
+        }
     }
 }
 
@@ -188,9 +202,15 @@ int find_in(ea_finder& f, const cv::Mat& image, const ea_find_params& params, co
     for (size_t i = 0; i < f.candidates.size() && written < max_out; i++) {
         const Candidate& c = f.candidates[i];
         const cv::Rect bounds = c.outline.area() > 0 ? c.outline : c.plate.boundingRect() & cv::Rect(0, 0, image.cols, image.rows);
-        bool overlaps = false;  // non-maximum suppression against the better ones already written
-        for (int j = 0; j < written && !overlaps; j++)
-            overlaps = overlap(bounds, cv::Rect(out[j].x, out[j].y, out[j].bw, out[j].bh)) > 0.5f;
+        // Non-maximum suppression against the better ones already written, except for a row of dark
+        // characters over a row of light ones: a white plate's dark characters joined to its dark frame
+        // leave the ground between them as light "characters" (often scored higher, the frame giving them
+        // contrast); both are kept and the reader tells which is right.
+        bool overlaps = false;
+        for (int j = 0; j < written && !overlaps; j++) {
+            const bool dark_over_light = c.dark_on_light && out[j].dark_on_light == 0;
+            overlaps = !dark_over_light && overlap(bounds, cv::Rect(out[j].x, out[j].y, out[j].bw, out[j].bh)) > 0.5f;
+        }
         if (overlaps) continue;
         ea_plate_box& b = out[written++];
         ea::write_plate_box(c.plate, bounds, b);

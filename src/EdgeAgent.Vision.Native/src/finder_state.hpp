@@ -17,6 +17,7 @@ constexpr float kTextToPlateHeight = 0.72f;  // UK characters are 79 mm on a 111
 constexpr int kTargetTextHeight = 16;       // smallest text height, in pixels, that a search scale keeps
 constexpr int kVerifyPatchHeight = 48;
 constexpr int kMaxProposals = 60;           // per call, the most promising first; bounds the time in clutter
+constexpr float kRefitBelow = 2.0f / 3.0f;   // a verified row this much shorter than proposed re-centres the plate
 
 struct Candidate {
     cv::RotatedRect plate;  // frame coordinates, upright: where the characters are, grown to UK proportions
