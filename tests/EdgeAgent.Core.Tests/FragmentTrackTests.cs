@@ -12,12 +12,6 @@ namespace EdgeAgent.Core.Tests;
 /// </summary>
 public class FragmentTrackTests
 {
-    private sealed class Passes : IPassSink
-    {
-        public List<VehiclePass> All { get; } = [];
-        public void OnPass(VehiclePass pass) => All.Add(pass);
-    }
-
     private static PlateCandidate Part(float cx, float cy, float h, float w) => new()
     {
         CenterX = cx, CenterY = cy, Width = w, Height = h,

@@ -9,12 +9,6 @@ namespace EdgeAgent.Core.Tests;
 // A plate whose reads have settled is read only every ReadSettledEvery frames; the frames between follow its box.
 public class SettledPlateTests
 {
-    private sealed class Passes : IPassSink
-    {
-        public List<VehiclePass> All { get; } = [];
-        public void OnPass(VehiclePass pass) => All.Add(pass);
-    }
-
     private sealed record Plate(PlateCandidate Box, string Text, float Confidence = 0.9f);
 
     private static DateTimeOffset TimeOf(long frame) => DateTimeOffset.UnixEpoch.AddMilliseconds(frame * 40);

@@ -7,7 +7,7 @@ namespace EdgeAgent.Core.Tests;
 
 public class TrackerTests
 {
-    private sealed class Passes : IPassSink
+    internal sealed class Passes : IPassSink
     {
         public List<VehiclePass> All { get; } = [];
         public void OnPass(VehiclePass pass) => All.Add(pass);

@@ -35,6 +35,21 @@ float median(std::vector<float>& v) {
 
 float centre(const cv::Rect& b) { return b.x + b.width / 2.0f; }
 
+// Classifies r.hole_boxes, cut from source in the row h, into r.variant_probs (one row each).
+void classify_hole_boxes(ea_reader& r, const RowHypothesis& h, const cv::Mat& source) {
+    const int m = static_cast<int>(r.hole_boxes.size());
+    r.variant_rows.create(m, kCharFeatures, CV_32F);
+    for (int j = 0; j < m; j++) {
+        const cv::Rect& box = r.hole_boxes[static_cast<size_t>(j)];
+        normalize_char(source, box, r.crop);
+        RowShape shape;
+        shape.height = h.height;
+        shape.center_y = h.intercept + h.slope * centre(box);
+        r.features.compute(r.crop, box, shape, r.variant_rows.ptr<float>(j));
+    }
+    r.classifier.predict(r.variant_rows, r.variant_probs);
+}
+
 }  // namespace
 
 void fill_row_holes(ea_reader& r, const RowHypothesis& h, std::vector<cv::Rect>& boxes, cv::Mat& probs) {
@@ -110,16 +125,7 @@ void fill_row_holes(ea_reader& r, const RowHypothesis& h, std::vector<cv::Rect>&
     }
     const int m = static_cast<int>(r.hole_boxes.size());
     if (m == 0) return;
-    r.variant_rows.create(m, kCharFeatures, CV_32F);
-    for (int j = 0; j < m; j++) {
-        const cv::Rect& box = r.hole_boxes[static_cast<size_t>(j)];
-        normalize_char(source, box, r.crop);
-        RowShape shape;
-        shape.height = h.height;
-        shape.center_y = h.intercept + h.slope * centre(box);
-        r.features.compute(r.crop, box, shape, r.variant_rows.ptr<float>(j));
-    }
-    r.classifier.predict(r.variant_rows, r.variant_probs);
+    classify_hole_boxes(r, h, source);
     for (int j = 0; j < m; j++) {
         const float* p = r.variant_probs.ptr<float>(j);
         const int best = best_of(p);
@@ -172,16 +178,7 @@ void join_split_pairs(ea_reader& r, const RowHypothesis& h, std::vector<cv::Rect
     const int m = static_cast<int>(r.hole_boxes.size());
     if (m == 0) return;
     const cv::Mat& source = h.binarisation.dark_on_light ? r.patch : r.inverted;
-    r.variant_rows.create(m, kCharFeatures, CV_32F);
-    for (int j = 0; j < m; j++) {
-        const cv::Rect& box = r.hole_boxes[static_cast<size_t>(j)];
-        normalize_char(source, box, r.crop);
-        RowShape shape;
-        shape.height = h.height;
-        shape.center_y = h.intercept + h.slope * centre(box);
-        r.features.compute(r.crop, box, shape, r.variant_rows.ptr<float>(j));
-    }
-    r.classifier.predict(r.variant_rows, r.variant_probs);
+    classify_hole_boxes(r, h, source);
     // From the right, so that the indices to the left still hold; a pair overlapping one joined already is skipped.
     int joined_at = n;
     for (int j = m - 1; j >= 0; j--) {
