@@ -43,30 +43,18 @@ internal sealed class SyntheticPlates(IReadOnlyList<GlyphSet> fonts, IReadOnlyLi
 
     // Half registration-shaped (the formats the grammar knows), half uniform random characters so that
     // every class is seen equally often.
-    private string NextText()
-    {
-        if (_rng.NextDouble() < 0.5)
-        {
-            string shape = Shapes[_rng.Next(Shapes.Length)];
-            return string.Concat(shape.Select(c => c switch
-            {
-                'L' => Letters[_rng.Next(Letters.Length)],
-                'D' => Digits[_rng.Next(Digits.Length)],
-                _ => ' ',
-            }));
-        }
-        int length = _rng.Next(5, 9);
-        var chars = new char[length];
-        for (int i = 0; i < length; i++) chars[i] = Alphabet[_rng.Next(Alphabet.Length)];
-        string text = new(chars);
-        return _rng.NextDouble() < 0.6 ? text.Insert(_rng.Next(2, length - 1), " ") : text;
-    }
+    private string NextText() => RandomText(Shapes, 0.5, 9);
 
-    private string NextUsText()
+    // US plates: more of them in the common US shapes, and no more than seven characters.
+    private string NextUsText() => RandomText(UsShapes, 0.6, 8);
+
+    // A registration of one of the shapes (share shapeShare) or maxLength - 1 characters at most of any kind,
+    // the latter split once in six of ten.
+    private string RandomText(string[] shapes, double shapeShare, int maxLength)
     {
-        if (_rng.NextDouble() < 0.6)
+        if (_rng.NextDouble() < shapeShare)
         {
-            string shape = UsShapes[_rng.Next(UsShapes.Length)];
+            string shape = shapes[_rng.Next(shapes.Length)];
             return string.Concat(shape.Select(c => c switch
             {
                 'L' => Letters[_rng.Next(Letters.Length)],
@@ -74,7 +62,7 @@ internal sealed class SyntheticPlates(IReadOnlyList<GlyphSet> fonts, IReadOnlyLi
                 _ => ' ',
             }));
         }
-        int length = _rng.Next(5, 8);
+        int length = _rng.Next(5, maxLength);
         var chars = new char[length];
         for (int i = 0; i < length; i++) chars[i] = Alphabet[_rng.Next(Alphabet.Length)];
         string text = new(chars);

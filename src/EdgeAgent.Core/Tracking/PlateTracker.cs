@@ -204,26 +204,13 @@ public sealed class PlateTracker
             Track b = _tracks[t];
             if (t == slot || !b.Active || b.Observations <= a.Observations || b.FirstFrame > a.LastFrame || b.LastFrame < a.FirstFrame) continue;
             ReadOnlySpan<char> other = b.LastText.Chars;
-            if (text.Length > other.Length || LongestCommonRun(text, other) < Math.Min(3, text.Length)) continue;
+            if (text.Length > other.Length || TextSimilarity.LongestCommonRun(text, other) < Math.Min(3, text.Length)) continue;
             var (bx, by) = b.PredictCenter(a.LastFrame);
             PlateCandidate box = a.LastBox;
             float height = Math.Max(box.Height, b.LastBox.Height);
             if (MathF.Abs(box.CenterY - by) < height && MathF.Abs(box.CenterX - bx) < (box.Width + b.LastBox.Width) / 2 + height) return true;
         }
         return false;
-    }
-
-    private static int LongestCommonRun(ReadOnlySpan<char> a, ReadOnlySpan<char> b)
-    {
-        int longest = 0;
-        for (int i = 0; i < a.Length; i++)
-            for (int j = 0; j < b.Length; j++)
-            {
-                int k = 0;
-                while (i + k < a.Length && j + k < b.Length && a[i + k] == b[j + k]) k++;
-                longest = Math.Max(longest, k);
-            }
-        return longest;
     }
 
     // The evidence hook: a copy of the frame region only when this frame holds the track's best read so far.

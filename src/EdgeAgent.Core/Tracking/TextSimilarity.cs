@@ -30,4 +30,18 @@ public static class TextSimilarity
         if (longest == 0) return 0;
         return 1f - (float)Distance(a, b) / longest;
     }
+
+    /// <summary>The length of the longest run of characters the two texts share.</summary>
+    public static int LongestCommonRun(ReadOnlySpan<char> a, ReadOnlySpan<char> b)
+    {
+        int longest = 0;
+        for (int i = 0; i < a.Length; i++)
+            for (int j = 0; j < b.Length; j++)
+            {
+                int k = 0;
+                while (i + k < a.Length && j + k < b.Length && a[i + k] == b[j + k]) k++;
+                longest = Math.Max(longest, k);
+            }
+        return longest;
+    }
 }

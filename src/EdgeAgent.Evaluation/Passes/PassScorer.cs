@@ -56,8 +56,7 @@ public sealed class PassScorer(PassTruth truth)
         var outcomes = new List<PassOutcome>(truth.Passes.Count);
         for (int t = 0; t < truth.Passes.Count; t++)
         {
-            ObservedPass? best = byTruth[t].MaxBy(p => p.Confidence);
-            outcomes.Add(new PassOutcome(truth.Passes[t], best?.Text, best?.Confidence ?? 0, byTruth[t].Count) { Emissions = byTruth[t] });
+            outcomes.Add(new PassOutcome(truth.Passes[t], byTruth[t]));
         }
         return new PassReport(outcomes, phantoms.Select(p => p.Confidence).ToList(), _passes.Count)
         {
@@ -103,18 +102,20 @@ public sealed class PassScorer(PassTruth truth)
     }
 }
 
-/// <summary>What became of one vehicle of the truth.</summary>
-public sealed record PassOutcome(TruthPass Truth, string? Read, float Confidence, int Passes)
+/// <summary>What became of one vehicle of the truth: the passes emitted for it, first first (more than one: a duplicate).</summary>
+public sealed record PassOutcome(TruthPass Truth, IReadOnlyList<ObservedPass> Emissions)
 {
+    private ObservedPass? Best => Emissions.MaxBy(p => p.Confidence);
+
+    /// <summary>The surest emission's text (null when the vehicle was not emitted).</summary>
+    public string? Read => Best?.Text;
+    public float Confidence => Best?.Confidence ?? 0;
+    public int Passes => Emissions.Count;
     public bool Found => Passes > 0;
     public bool Exact => Found && TextScore.Exact(Read, Truth.Plate);
 
-    /// <summary>The passes emitted for this vehicle, first first (more than one: a duplicate).</summary>
-    public IReadOnlyList<ObservedPass> Emissions { get; init; } = [];
-
     /// <summary>A vehicle emitted more than once: each emission's frames, frame count, confidence and whether it read exactly.</summary>
-    public string DescribeDuplicate(int index) => string.Create(CultureInfo.InvariantCulture,
-        $"vehicle {index + 1} frames {Truth.FirstFrame}-{Truth.LastFrame} ({Truth.Layout} {Truth.Side}, lane {Truth.Lane}, {string.Join('+', Truth.Conditions)}) emitted {Emissions.Count} times: ")
+    public string DescribeDuplicate(int index) => string.Create(CultureInfo.InvariantCulture, $"{Vehicle(index)} {Kind} emitted {Emissions.Count} times: ")
         + string.Join("; ", Emissions.Select(e => string.Create(CultureInfo.InvariantCulture,
             $"frames {e.FirstFrame}-{e.LastFrame} ({e.Observations} seen) at confidence {e.Confidence:0.00}, {(TextScore.Exact(e.Text, Truth.Plate) ? "exact" : "not exact")}")));
 
@@ -132,8 +133,12 @@ public sealed record PassOutcome(TruthPass Truth, string? Read, float Confidence
             what = string.Create(CultureInfo.InvariantCulture, $"read at confidence {Confidence:0.00} with {edits.Summary()}");
         }
         return string.Create(CultureInfo.InvariantCulture,
-            $"vehicle {index + 1} frames {Truth.FirstFrame}-{Truth.LastFrame} at {Truth.Box.X},{Truth.Box.Y} {Truth.Box.Width}x{Truth.Box.Height} ({Truth.Layout} {Truth.Side}, lane {Truth.Lane}, {string.Join('+', Truth.Conditions)}): {what}");
+            $"{Vehicle(index)} at {Truth.Box.X},{Truth.Box.Y} {Truth.Box.Width}x{Truth.Box.Height} {Kind}: {what}");
     }
+
+    private string Vehicle(int index) => string.Create(CultureInfo.InvariantCulture, $"vehicle {index + 1} frames {Truth.FirstFrame}-{Truth.LastFrame}");
+
+    private string Kind => $"({Truth.Layout} {Truth.Side}, lane {Truth.Lane}, {string.Join('+', Truth.Conditions)})";
 }
 
 /// <summary>The figures of a scored replay: overall, per condition, per layout, the confusions and the confidence calibration.</summary>

@@ -89,20 +89,17 @@ public sealed class PhotoEvaluator(IPlateFinder finder, IPlateReader reader, Fun
         for (int r = 0; r < reads; r++)
         {
             float iou = boxes[r].IntersectionOverUnion(photo.Box);
-            float confidence = Confidence(_texts[r]);
-            if (best < 0 || confidence > Confidence(_texts[best])) best = r;
-            if (iou >= FoundIou && (bestOverlapping < 0 || confidence > Confidence(_texts[bestOverlapping])))
+            float confidence = _texts[r].WeighedConfidence;
+            if (best < 0 || confidence > _texts[best].WeighedConfidence) best = r;
+            if (iou >= FoundIou && (bestOverlapping < 0 || confidence > _texts[bestOverlapping].WeighedConfidence))
                 bestOverlapping = r;
             bestIou = Math.Max(bestIou, iou);
         }
         int chosen = bestOverlapping >= 0 ? bestOverlapping : best;
         string? text = chosen >= 0 ? _texts[chosen].ToString() : null;
         return new PhotoOutcome(photo, bestOverlapping >= 0, TextScore.Exact(text, photo.Plate), TextScore.CharAccuracy(text, photo.Plate),
-            ms, cpuMs, bestIou, text, chosen >= 0 ? Confidence(_texts[chosen]) : 0, found, reads, null);
+            ms, cpuMs, bestIou, text, chosen >= 0 ? _texts[chosen].WeighedConfidence : 0, found, reads, null);
     }
-
-    /// <summary>How sure a single read is: its mean character confidence, halved when it fits no plate format.</summary>
-    public static float Confidence(in PlateText text) => text.WeighedConfidence;
 
     private static PhotoOutcome Failed(LabelledPhoto photo, string error) =>
         new(photo, false, false, 0, 0, 0, 0, null, 0, 0, 0, error);

@@ -25,9 +25,7 @@ internal static class RowEnds
     public static void DoubtOutliers(ReadOnlySpan<CharRead> chars, CharTable table)
     {
         Span<int> at = stackalloc int[table.Length];
-        int count = 0;
-        for (int i = 0; i < table.Length; i++)
-            if (table.Noise(i) < 0.5f) at[count++] = i;
+        int count = CharacterPositions(table, at);
         if (count < MinCharacters) return;
 
         // Height and spacing of the characters between the two ends.
@@ -58,7 +56,17 @@ internal static class RowEnds
 
     private static float Gap(in CharRead left, in CharRead right) => right.X - (left.X + left.Width);
 
-    private static float Median(Span<float> values)
+    /// <summary>Writes the positions likelier characters than not into <paramref name="at"/>; returns how many.</summary>
+    internal static int CharacterPositions(CharTable table, Span<int> at)
+    {
+        int count = 0;
+        for (int i = 0; i < table.Length; i++)
+            if (table.Noise(i) < 0.5f) at[count++] = i;
+        return count;
+    }
+
+    /// <summary>The median (sorts the values in place).</summary>
+    internal static float Median(Span<float> values)
     {
         values.Sort();
         int n = values.Length;

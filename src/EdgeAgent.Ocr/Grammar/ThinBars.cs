@@ -20,10 +20,9 @@ internal static class ThinBars
 
     public static void KeepBarsAtPitch(ReadOnlySpan<CharRead> chars, CharTable table)
     {
-        int n = table.Length, count = 0;
+        int n = table.Length;
         Span<int> at = stackalloc int[n];
-        for (int i = 0; i < n; i++)
-            if (table.Noise(i) < 0.5f) at[count++] = i;
+        int count = RowEnds.CharacterPositions(table, at);
         if (count < MinCharacters) return;
         Span<float> heights = stackalloc float[count];
         Span<float> tops = stackalloc float[count];
@@ -36,7 +35,7 @@ internal static class ThinBars
             widths[k] = chars[at[k]].Width;
             if (k > 0) steps[k - 1] = Centre(chars[at[k]]) - Centre(chars[at[k - 1]]);
         }
-        float height = Median(heights), top = Median(tops), width = Median(widths), pitch = Median(steps);
+        float height = RowEnds.Median(heights), top = RowEnds.Median(tops), width = RowEnds.Median(widths), pitch = RowEnds.Median(steps);
         for (int i = 0; i < n; i++)
         {
             if (table.Noise(i) < 0.5f) continue;
@@ -61,11 +60,4 @@ internal static class ThinBars
     }
 
     private static float Centre(in CharRead c) => c.X + (c.Width / 2f);
-
-    private static float Median(Span<float> values)
-    {
-        values.Sort();
-        int n = values.Length;
-        return n == 0 ? 0 : n % 2 == 1 ? values[n / 2] : 0.5f * (values[(n / 2) - 1] + values[n / 2]);
-    }
 }

@@ -24,6 +24,8 @@ struct ea_reader {
     std::vector<int> doubtful;
     std::vector<cv::Rect> chosen_boxes, hole_boxes;  // the kept cut's boxes, with the holes filled (fill_row_holes)
     std::vector<int> hole_replaces;  // per hole box, the box it replaces, or -1 when it is added
+    std::vector<int> row_chars;      // fill_row_holes' and join_split_pairs' scratch, kept between reads
+    std::vector<float> row_widths, row_slots;
     cv::Mat chosen_probs;
 };
 

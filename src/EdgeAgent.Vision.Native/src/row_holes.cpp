@@ -35,8 +35,9 @@ float median(std::vector<float>& v) {
 
 float centre(const cv::Rect& b) { return b.x + b.width / 2.0f; }
 
-// Classifies r.hole_boxes, cut from source in the row h, into r.variant_probs (one row each).
-void classify_hole_boxes(ea_reader& r, const RowHypothesis& h, const cv::Mat& source) {
+// Classifies r.hole_boxes, cut from the row h's side of the patch, into r.variant_probs (one row each).
+void classify_hole_boxes(ea_reader& r, const RowHypothesis& h) {
+    const cv::Mat& source = h.binarisation.dark_on_light ? r.patch : r.inverted;
     const int m = static_cast<int>(r.hole_boxes.size());
     r.variant_rows.create(m, kCharFeatures, CV_32F);
     for (int j = 0; j < m; j++) {
@@ -54,11 +55,13 @@ void classify_hole_boxes(ea_reader& r, const RowHypothesis& h, const cv::Mat& so
 
 void fill_row_holes(ea_reader& r, const RowHypothesis& h, std::vector<cv::Rect>& boxes, cv::Mat& probs) {
     const int n = static_cast<int>(boxes.size());
-    std::vector<int> chars;
+    std::vector<int>& chars = r.row_chars;
+    chars.clear();
     for (int i = 0; i < n; i++)
         if (best_of(probs.ptr<float>(i)) != kNoiseClass) chars.push_back(i);
     if (static_cast<int>(chars.size()) < kMinCharacters) return;
-    std::vector<float> widths;
+    std::vector<float>& widths = r.row_widths;
+    widths.clear();
     for (const int i : chars) {
         const cv::Rect& b = boxes[static_cast<size_t>(i)];
         if (b.width >= 0.3f * h.height) widths.push_back(static_cast<float>(b.width));
@@ -75,7 +78,8 @@ void fill_row_holes(ea_reader& r, const RowHypothesis& h, std::vector<cv::Rect>&
     if (pitch > 1e8f) return;
 
     // Where characters would stand: in holes between any two boxes, and one pitch beyond the end characters.
-    std::vector<float> slots;
+    std::vector<float>& slots = r.row_slots;
+    slots.clear();
     for (int i = 1; i < n; i++) {
         const float d = centre(boxes[static_cast<size_t>(i)]) - centre(boxes[static_cast<size_t>(i - 1)]);
         if (d < kHoleFactor * pitch) continue;
@@ -86,7 +90,6 @@ void fill_row_holes(ea_reader& r, const RowHypothesis& h, std::vector<cv::Rect>&
         slots.push_back(centre(boxes[static_cast<size_t>(chars.front())]) - pitch);
         slots.push_back(centre(boxes[static_cast<size_t>(chars.back())]) + pitch);
     }
-    const cv::Mat& source = h.binarisation.dark_on_light ? r.patch : r.inverted;
     r.hole_boxes.clear();
     r.hole_replaces.clear();
     // A box between the characters cut short of the row (a faded stroke) and taken for noise: its column of
@@ -125,7 +128,7 @@ void fill_row_holes(ea_reader& r, const RowHypothesis& h, std::vector<cv::Rect>&
     }
     const int m = static_cast<int>(r.hole_boxes.size());
     if (m == 0) return;
-    classify_hole_boxes(r, h, source);
+    classify_hole_boxes(r, h);
     for (int j = 0; j < m; j++) {
         const float* p = r.variant_probs.ptr<float>(j);
         const int best = best_of(p);
@@ -148,10 +151,6 @@ void fill_row_holes(ea_reader& r, const RowHypothesis& h, std::vector<cv::Rect>&
     }
 }
 
-}  // namespace ea
-
-namespace ea {
-
 // A W or an M is wider than the other characters, and the cut's split of wide boxes (plate_geometry's
 // split_wide) may halve it into two touching boxes read as V V or I V. Two touching boxes of one height are
 // read again as one box when each is narrower than the row's characters (halves, where two characters set
@@ -165,7 +164,8 @@ void join_split_pairs(ea_reader& r, const RowHypothesis& h, std::vector<cv::Rect
     r.hole_boxes.clear();
     r.hole_replaces.clear();
     if (n < 3) return;
-    std::vector<float> widths;
+    std::vector<float>& widths = r.row_widths;
+    widths.clear();
     for (const cv::Rect& b : boxes) widths.push_back(static_cast<float>(b.width));
     const float half = kHalfWidth * median(widths);
     for (int i = 0; i + 1 < n; i++) {
@@ -177,8 +177,7 @@ void join_split_pairs(ea_reader& r, const RowHypothesis& h, std::vector<cv::Rect
     }
     const int m = static_cast<int>(r.hole_boxes.size());
     if (m == 0) return;
-    const cv::Mat& source = h.binarisation.dark_on_light ? r.patch : r.inverted;
-    classify_hole_boxes(r, h, source);
+    classify_hole_boxes(r, h);
     // From the right, so that the indices to the left still hold; a pair overlapping one joined already is skipped.
     int joined_at = n;
     for (int j = m - 1; j >= 0; j--) {

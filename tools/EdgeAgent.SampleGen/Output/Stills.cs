@@ -12,12 +12,13 @@ internal static class Stills
 {
     public static string Write(Ffmpeg ffmpeg, string videoPath, IReadOnlyList<(int Frame, string Plate, PixelRect Box)> stills)
     {
-        string dir = videoPath + ".stills";
-        Directory.CreateDirectory(dir);
         if (stills.Count == 0)
         {
             throw new InvalidOperationException("no frame shows exactly one whole plate: generate more passes");
         }
+
+        string dir = videoPath + ".stills";
+        Directory.CreateDirectory(dir);
 
         // The select filter keeps the chosen frames; ffmpeg's expression parser refuses very long sums, so the
         // frames go in chunks, one decode of the video each.
