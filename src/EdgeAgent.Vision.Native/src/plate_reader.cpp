@@ -243,6 +243,7 @@ EA_API int ea_plate_read(ea_reader* reader, const uint8_t* gray, int32_t width, 
         const ea::RowHypothesis& cut = r.cuts[static_cast<size_t>(choice.cut)];
         r.chosen_boxes = cut.boxes;
         r.probs.rowRange(choice.first, choice.first + static_cast<int>(cut.boxes.size())).copyTo(r.chosen_probs);
+        ea::clip_tall_boxes(r, cut, r.chosen_boxes, r.chosen_probs);
         ea::join_split_pairs(r, cut, r.chosen_boxes, r.chosen_probs);
         ea::fill_row_holes(r, cut, r.chosen_boxes, r.chosen_probs);
         ea::refine_chosen(r, cut, r.chosen_boxes, r.chosen_probs);

@@ -42,6 +42,8 @@ int describe_cuts(ea_reader& r);
 cv::RotatedRect plate_of_row(const ea_reader& r, const RowHypothesis& h);
 // Adds to a cut's boxes (and their probabilities) the characters it missed where the row's pitch puts one.
 void fill_row_holes(ea_reader& r, const RowHypothesis& h, std::vector<cv::Rect>& boxes, cv::Mat& probs);
+// Cuts boxes reaching well beyond the row's band (a character joined to a frame) to the band, where that reads better.
+void clip_tall_boxes(ea_reader& r, const RowHypothesis& h, std::vector<cv::Rect>& boxes, cv::Mat& probs);
 // Joins two touching boxes that read together as a W or an M (a wide character the cut split in two).
 void join_split_pairs(ea_reader& r, const RowHypothesis& h, std::vector<cv::Rect>& boxes, cv::Mat& probs);
 

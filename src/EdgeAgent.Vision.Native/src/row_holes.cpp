@@ -151,6 +151,62 @@ void fill_row_holes(ea_reader& r, const RowHypothesis& h, std::vector<cv::Rect>&
     }
 }
 
+// A character joined to what lies above or below it on the plate (a frame's bar, a dealer's band, a state's
+// script) is cut as one box with it, too tall, and the network calls it noise or doubts it. The row's band
+// is where the characters it reads stand (their median top and bottom); a box reaching well beyond the band
+// that is noise or doubtful is classified again cut to the band, and the cut box replaces it when it reads
+// as a character surer than the box did. Held-out plates-dev (two folds, fixed fold models): exact the same
+// (130 of 165), character accuracy 89.2 -> 89.7 % (four plates read closer: a California 1 and A joined to
+// the frame's banner, a 3 and a 2 joined to the dealer's band), none read worse; hard set seed 11 98.5 ->
+// 99.0 % exact (an occluded J read), seeds 7 and 13 unchanged.
+constexpr float kBeyondBand = 0.12f;  // a box reaching this share of the band's height beyond it is too tall
+constexpr float kDoubtful = 0.9f;     // a character box at least this sure is left as it is
+
+void clip_tall_boxes(ea_reader& r, const RowHypothesis& h, std::vector<cv::Rect>& boxes, cv::Mat& probs) {
+    const int n = static_cast<int>(boxes.size());
+    std::vector<float>& tops = r.row_widths;  // the reader's scratch vectors, free at this point
+    std::vector<float>& bottoms = r.row_slots;
+    tops.clear();
+    bottoms.clear();
+    for (int i = 0; i < n; i++) {
+        const float* p = probs.ptr<float>(i);
+        const int best = best_of(p);
+        if (best == kNoiseClass || p[best] < kAddedSure) continue;
+        tops.push_back(static_cast<float>(boxes[static_cast<size_t>(i)].y));
+        bottoms.push_back(static_cast<float>(boxes[static_cast<size_t>(i)].y + boxes[static_cast<size_t>(i)].height));
+    }
+    if (tops.size() < 2) return;
+    const float top = median(tops), bottom = median(bottoms), band = bottom - top;
+    if (band < 4) return;
+    r.hole_boxes.clear();
+    r.hole_replaces.clear();
+    for (int i = 0; i < n; i++) {
+        const cv::Rect& b = boxes[static_cast<size_t>(i)];
+        const float* p = probs.ptr<float>(i);
+        const int best = best_of(p);
+        if (best != kNoiseClass && p[best] >= kDoubtful) continue;
+        const bool above = b.y < top - kBeyondBand * band, below = b.y + b.height > bottom + kBeyondBand * band;
+        if (!above && !below) continue;
+        const int y0 = std::max(b.y, static_cast<int>(std::floor(top))), y1 = std::min(b.y + b.height, static_cast<int>(std::ceil(bottom)));
+        if (y1 - y0 < 0.8f * band) continue;
+        r.hole_boxes.push_back(cv::Rect(b.x, y0, b.width, y1 - y0));
+        r.hole_replaces.push_back(i);
+    }
+    const int m = static_cast<int>(r.hole_boxes.size());
+    if (m == 0) return;
+    classify_hole_boxes(r, h);
+    for (int j = 0; j < m; j++) {
+        const float* q = r.variant_probs.ptr<float>(j);
+        const int best = best_of(q);
+        const int i = r.hole_replaces[static_cast<size_t>(j)];
+        float* p = probs.ptr<float>(i);
+        const int was = best_of(p);
+        if (best == kNoiseClass || q[best] < kAddedSure || (was != kNoiseClass && q[best] <= p[was])) continue;
+        boxes[static_cast<size_t>(i)] = r.hole_boxes[static_cast<size_t>(j)];
+        std::copy_n(q, kCharClasses, p);
+    }
+}
+
 // A W or an M is wider than the other characters, and the cut's split of wide boxes (plate_geometry's
 // split_wide) may halve it into two touching boxes read as V V or I V. Two touching boxes of one height are
 // read again as one box when each is narrower than the row's characters (halves, where two characters set
