@@ -163,7 +163,10 @@ double CharClassifier::train(const cv::Mat& features, const cv::Mat& labels, int
         train_y.push_back(target);
     }
 
-    cv::theRNG().state = seed;
+    // OpenCV's network draws its starting weights and its sample order from a generator of its own, reset
+    // when it is created: the same samples give the same network whatever the seed (two networks trained
+    // with different seeds measured alike, byte for byte). The seed reaches training through the samples.
+    static_cast<void>(seed);
     cv::Ptr<cv::ml::ANN_MLP> mlp = cv::ml::ANN_MLP::create();
     const cv::Mat layers = (cv::Mat_<int>(1, 3) << kCharFeatures, hidden, kCharClasses);
     mlp->setLayerSizes(layers);
