@@ -203,8 +203,9 @@ typedef struct ea_char_sample {
 EA_API int ea_plate_samples(ea_reader* reader, const uint8_t* gray, int32_t width, int32_t height, int32_t stride,
                             const ea_plate_box* box, ea_char_sample* out, int32_t max_out);
 /* Trains a network on count feature rows with labels 0..EA_CHAR_CLASSES-1 and writes it to path (gzip
- * when it ends in .gz). Deterministic for a seed. holdout_accuracy gets the accuracy on every tenth
- * sample, which is held back from training. */
+ * when it ends in .gz). Deterministic: the same samples give the same network (seed, kept for this ABI,
+ * changes nothing: OpenCV's network draws from a generator of its own). holdout_accuracy gets the
+ * accuracy on every tenth sample, which is held back from training. */
 EA_API int ea_classifier_train(const float* features, const int32_t* labels, int32_t count, int32_t hidden,
                                int32_t iterations, uint64_t seed, const char* path, double* holdout_accuracy);
 

@@ -143,8 +143,7 @@ void CharClassifier::predict(const cv::Mat& features, cv::Mat& probs) const {
     softmax_rows(outputs_, temperature_, probs);
 }
 
-double CharClassifier::train(const cv::Mat& features, const cv::Mat& labels, int hidden, int iterations, uint64_t seed,
-                             const std::string& path) {
+double CharClassifier::train(const cv::Mat& features, const cv::Mat& labels, int hidden, int iterations, const std::string& path) {
     CV_Assert(features.type() == CV_32F && features.cols == kCharFeatures && labels.type() == CV_32S &&
               labels.rows == features.rows && features.rows >= 20);
     // Every tenth sample is held back: it fits the softmax temperature and measures the network.
@@ -164,9 +163,8 @@ double CharClassifier::train(const cv::Mat& features, const cv::Mat& labels, int
     }
 
     // OpenCV's network draws its starting weights and its sample order from a generator of its own, reset
-    // when it is created: the same samples give the same network whatever the seed (two networks trained
-    // with different seeds measured alike, byte for byte). The seed reaches training through the samples.
-    static_cast<void>(seed);
+    // when it is created: the same samples give the same network (two networks trained after seeding OpenCV's
+    // generator differently came out alike, byte for byte). A seed reaches training only through the samples.
     cv::Ptr<cv::ml::ANN_MLP> mlp = cv::ml::ANN_MLP::create();
     const cv::Mat layers = (cv::Mat_<int>(1, 3) << kCharFeatures, hidden, kCharClasses);
     mlp->setLayerSizes(layers);

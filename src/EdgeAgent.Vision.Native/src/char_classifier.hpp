@@ -60,8 +60,7 @@ public:
     // Trains a new network (iterations: passes over the samples) on n feature rows and class labels and saves it (gzip when the path ends .gz).
     // A tenth of the samples (every tenth) is held back to fit the softmax temperature; returns that
     // tenth's accuracy.
-    static double train(const cv::Mat& features, const cv::Mat& labels, int hidden, int iterations, uint64_t seed,
-                        const std::string& path);
+    static double train(const cv::Mat& features, const cv::Mat& labels, int hidden, int iterations, const std::string& path);
 
 private:
     cv::Ptr<cv::ml::ANN_MLP> mlp_;

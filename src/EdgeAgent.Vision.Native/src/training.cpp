@@ -100,12 +100,14 @@ EA_API int ea_classifier_train(const float* features, const int32_t* labels, int
                                                    std::to_string(i) + " is not a class");
         const cv::Mat x(count, EA_CHAR_FEATURES, CV_32F, const_cast<float*>(features));
         const cv::Mat y(count, 1, CV_32S, const_cast<int32_t*>(labels));
-        // One thread: the same seed gives the same network whatever the machine.
+        // One thread: the same samples give the same network whatever the machine. The seed has no say in the
+        // network (see CharClassifier::train): the trainer's seed has drawn the samples already.
+        static_cast<void>(seed);
         const int threads = cv::getNumThreads();
         cv::setNumThreads(1);
         double accuracy = 0;
         try {
-            accuracy = ea::CharClassifier::train(x.clone(), y.clone(), hidden, iterations, seed, path);
+            accuracy = ea::CharClassifier::train(x.clone(), y.clone(), hidden, iterations, path);
         } catch (...) {
             cv::setNumThreads(threads);
             throw;
