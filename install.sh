@@ -46,7 +46,7 @@ fi
 # systemd (the service manager the unit is for; systemd-analyze checks the unit in the tests).
 # opencv-doc: OpenCV's sample pictures of people (BSD-3-Clause), used by the redaction tests.
 PACKAGES=(
-  libopencv-core-dev libopencv-imgproc-dev libopencv-objdetect-dev libopencv-ml-dev opencv-data opencv-doc
+  libopencv-core-dev libopencv-imgproc-dev libopencv-objdetect-dev libopencv-ml-dev libopencv-dnn-dev opencv-data opencv-doc
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libavdevice59 libjpeg-dev libpng-dev pkg-config
   libtesseract5 tesseract-ocr-eng
   mosquitto mosquitto-clients libmosquitto1

@@ -20,6 +20,25 @@ public sealed unsafe class PlateCharReader : IDisposable
         if (!File.Exists(modelPath))
             throw new VisionException($"the character model {modelPath} does not exist: set Ocr:Model to the shipped models/plate-chars.yml.gz, or train one with tools/EdgeAgent.CharTrainer");
         VisionNative.Check(NativeMethods.ea_reader_create(modelPath, out _handle), "ea_reader_create");
+        // The bridge reads the network beside the model when it is there (the trainer's first round has
+        // none); a reader for the agent needs it.
+        string network = NetworkPathOf(modelPath);
+        if (!File.Exists(network))
+        {
+            _handle.Dispose();
+            throw new VisionException($"the character network {network} (read beside the model {modelPath}) does not exist: copy it with the model, or train both with tools/EdgeAgent.CharTrainer");
+        }
+    }
+
+    /// <summary>
+    /// The convolutional network that goes with an MLP model file: the same path ending .onnx in place of
+    /// .yml.gz or .yml (models/plate-chars.yml.gz -> models/plate-chars.onnx). The bridge reads it from there.
+    /// </summary>
+    public static string NetworkPathOf(string modelPath)
+    {
+        string stem = modelPath.EndsWith(".gz", StringComparison.Ordinal) ? modelPath[..^3] : modelPath;
+        stem = stem.EndsWith(".yml", StringComparison.Ordinal) || stem.EndsWith(".xml", StringComparison.Ordinal) ? stem[..^4] : stem;
+        return stem + ".onnx";
     }
 
     /// <summary>Reads the candidate's characters into <paramref name="chars"/>, left to right; returns how many.</summary>

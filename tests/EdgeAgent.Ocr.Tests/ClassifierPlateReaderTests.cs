@@ -89,4 +89,32 @@ public class ClassifierPlateReaderTests
         Assert.Contains("bad.yml", e.Message, StringComparison.Ordinal);
         Assert.Contains("retrain", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Create_ModelWithoutItsNetwork_NamesTheMissingFile()
+    {
+        using var dir = new TempDirectory();
+        File.Copy(Model, dir.File("chars.yml.gz"));
+        var e = Assert.Throws<VisionException>(() => new ClassifierPlateReader(new PlateGrammar(), dir.File("chars.yml.gz")));
+        Assert.Contains(dir.File("chars.onnx"), e.Message, StringComparison.Ordinal);
+        Assert.Contains("CharTrainer", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Create_NetworkThatIsNotANetwork_FailsNamingTheFile()
+    {
+        using var dir = new TempDirectory();
+        File.Copy(Model, dir.File("chars.yml.gz"));
+        File.WriteAllText(dir.File("chars.onnx"), "not a network");
+        var e = Assert.Throws<VisionException>(() => new ClassifierPlateReader(new PlateGrammar(), dir.File("chars.yml.gz")));
+        Assert.Contains("chars.onnx", e.Message, StringComparison.Ordinal);
+        Assert.Contains("retrain", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("models/plate-chars.yml.gz", "models/plate-chars.onnx")]
+    [InlineData("/tmp/fold0.yml", "/tmp/fold0.onnx")]
+    [InlineData("chars", "chars.onnx")]
+    public void NetworkPath_SitsBesideTheModel(string model, string network) =>
+        Assert.Equal(network, PlateCharReader.NetworkPathOf(model));
 }

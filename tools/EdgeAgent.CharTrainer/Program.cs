@@ -74,6 +74,7 @@ static void Run(TrainerOptions o)
         if (folder is not null) Directory.CreateDirectory(folder);
         TrainModel(second, o.Hidden, o.Iterations, o.Seed, o.Out, Say);
         Say($"wrote {o.Out} ({new FileInfo(o.Out).Length / 1024} KiB)");
+        TrainNetwork(second, o.Seed, PlateCharReader.NetworkPathOf(o.Out), Say);
     }
     finally
     {
@@ -114,6 +115,31 @@ static void TrainModel(SampleSet set, int hidden, int iterations, int seed, stri
     double accuracy = CharTraining.Train(features, labels, hidden, iterations, (ulong)seed, path);
     string counts = string.Join(" ", Enumerable.Range(0, CharRead.Classes).Select(c => $"{CharRead.ClassChar(c)}:{set.PerClass[c]}"));
     say(string.Create(CultureInfo.InvariantCulture, $"held-back tenth: {accuracy:P1} correct; per class {counts}"));
+}
+
+// The convolutional network beside the MLP (the reader averages the two), trained on the same samples by
+// train_net.py (PyTorch), which writes it as ONNX for OpenCV's dnn module.
+static void TrainNetwork(SampleSet set, int seed, string path, Action<string> say)
+{
+    string prefix = Path.Combine(Path.GetTempPath(), $"edgeagent-chars-{Environment.ProcessId}");
+    string script = Path.Combine(AppContext.BaseDirectory, "train_net.py");
+    try
+    {
+        set.Dump(prefix, seed);
+        say($"training the convolutional network on the same {set.Count} samples ({script})");
+        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardError = false };
+        foreach (string arg in new[] { script, prefix, path, "--seed", seed.ToString(CultureInfo.InvariantCulture) }) start.ArgumentList.Add(arg);
+        using Process python = Process.Start(start) ?? throw new InvalidOperationException("could not start /usr/bin/python3");
+        python.WaitForExit();
+        if (python.ExitCode != 0)
+            throw new InvalidOperationException($"train_net.py failed (exit {python.ExitCode}); it needs PyTorch: apt-get install python3-torch python3-numpy");
+        say($"wrote {path} ({new FileInfo(path).Length / 1024} KiB)");
+    }
+    finally
+    {
+        File.Delete(prefix + ".f32");
+        File.Delete(prefix + ".i32");
+    }
 }
 
 // The first rendered plates as PGM files, to look at what the network learns from.

@@ -160,7 +160,9 @@ EA_API int ea_plate_prepare(ea_finder* finder, const uint8_t* gray, int32_t widt
 /* ---- Plate reading with the character classifier -------------------------------------------------- */
 
 #define EA_CHAR_CLASSES 37     /* A-Z, 0-9, then "not a character" */
-#define EA_CHAR_FEATURES 315   /* what the classifier sees of one character (HOG, pixel grid, shape) */
+#define EA_CHAR_FEATURES 1086  /* what the classifiers see of one character: the MLP's 315 (HOG, pixel grid,
+                                  shape), then the convolutional network's 771 (the 32 x 24 crop row by row,
+                                  ink +1 and ground -1, and the shape again) */
 
 typedef struct ea_reader ea_reader;
 
@@ -175,7 +177,8 @@ typedef struct ea_read_info {
     int32_t cuts;                  /* segmentations of the plate that were classified */
 } ea_read_info;
 
-/* Loads the character model (a .yml or .yml.gz written by ea_classifier_train). model_path may be null
+/* Loads the character model (a .yml or .yml.gz written by ea_classifier_train) and, when there is one, the
+ * convolutional network beside it (the same path ending .onnx, written by the trainer). model_path may be null
  * for a reader that only cuts plates into samples (training); reading then fails with EA_E_ARGUMENT. */
 EA_API int ea_reader_create(const char* model_path, ea_reader** out);
 /* Deskews the candidate, cuts it into characters several ways, classifies every cut and keeps the one
@@ -202,8 +205,9 @@ typedef struct ea_char_sample {
  * align them with the label. Returns how many samples were written. */
 EA_API int ea_plate_samples(ea_reader* reader, const uint8_t* gray, int32_t width, int32_t height, int32_t stride,
                             const ea_plate_box* box, ea_char_sample* out, int32_t max_out);
-/* Trains a network on count feature rows with labels 0..EA_CHAR_CLASSES-1 and writes it to path (gzip
- * when it ends in .gz). Deterministic: the same samples give the same network (seed, kept for this ABI,
+/* Trains the MLP on the first 315 of count feature rows of EA_CHAR_FEATURES, with labels 0..EA_CHAR_CLASSES-1,
+ * and writes it to path (gzip when it ends in .gz; the convolutional network is trained by the trainer's
+ * train_net.py). Deterministic: the same samples give the same network (seed, kept for this ABI,
  * changes nothing: OpenCV's network draws from a generator of its own). holdout_accuracy gets the
  * accuracy on every tenth sample, which is held back from training. */
 EA_API int ea_classifier_train(const float* features, const int32_t* labels, int32_t count, int32_t hidden,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 
 #include <opencv2/imgproc.hpp>
 
@@ -89,6 +90,53 @@ void CharFeatures::compute(const cv::Mat& crop, const cv::Rect& box, const RowSh
     grid_out[0] = static_cast<float>(box.width) / std::max(1, box.height);
     grid_out[1] = static_cast<float>(box.height) / h;
     grid_out[2] = (static_cast<float>(box.y) + box.height / 2.0f - row.center_y) / h;
+    float* px = grid_out + 3;
+    for (int y = 0; y < kCropH; y++) {
+        const uint8_t* pixels = crop.ptr<uint8_t>(y);
+        for (int x = 0; x < kCropW; x++) *px++ = 1.0f - pixels[x] / 127.5f;
+    }
+    std::copy_n(grid_out, kShapeFeatures, px);  // the network reads the shape too
+}
+
+std::string network_path_of(const std::string& model_path) {
+    std::string stem = model_path;
+    const auto strip = [&stem](const std::string& suffix) {
+        if (stem.size() > suffix.size() && stem.compare(stem.size() - suffix.size(), suffix.size(), suffix) == 0)
+            stem.resize(stem.size() - suffix.size());
+    };
+    strip(".gz");
+    strip(".yml");
+    strip(".xml");
+    return stem + ".onnx";
+}
+
+// The network is optional here: the trainer's first round samples with an MLP alone. The agent requires
+// it (PlateCharReader checks the file is there before the bridge is asked).
+bool CharClassifier::load_network(const std::string& path, std::string& error) {
+    has_net_ = false;
+    std::ifstream probe(path);
+    if (!probe.good()) return true;
+    cv::dnn::Net net;
+    try {
+        net = cv::dnn::readNetFromONNX(path);
+        net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
+        net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
+        // Two blank characters prove the inputs and output are the ones this reader feeds and reads.
+        const int dims[] = {2, 1, kCropH, kCropW};
+        net.setInput(cv::Mat(4, dims, CV_32F, cv::Scalar(0)), "pixels");
+        net.setInput(cv::Mat(2, kShapeFeatures, CV_32F, cv::Scalar(0)), "shape");
+        const cv::Mat out = net.forward();
+        if (out.dims != 2 || out.rows != 2 || out.cols != kCharClasses) throw std::runtime_error("unexpected output");
+    } catch (const std::exception& e) {
+        error = "character network " + path + " is not a network for this reader (it feeds \"pixels\" n x 1 x " +
+                std::to_string(kCropH) + " x " + std::to_string(kCropW) + " and \"shape\" n x " + std::to_string(kShapeFeatures) +
+                ", and reads n x " + std::to_string(kCharClasses) + " probabilities; " + e.what() +
+                "): retrain the model and its network with tools/EdgeAgent.CharTrainer";
+        return false;
+    }
+    net_ = net;
+    has_net_ = true;
+    return true;
 }
 
 bool CharClassifier::load(const std::string& path, std::string& error) {
@@ -104,21 +152,21 @@ bool CharClassifier::load(const std::string& path, std::string& error) {
     }
     const int version = static_cast<int>(fs["ea_version"].empty() ? -1 : static_cast<int>(fs["ea_version"]));
     const int features = fs["features"].empty() ? -1 : static_cast<int>(fs["features"]);
-    if (version != kModelVersion || features != kCharFeatures) {
+    if (version != kModelVersion || features != kMlpFeatures) {
         error = "character model " + path + " was made for another reader (version " + std::to_string(version) +
                 ", " + std::to_string(features) + " features; this bridge needs version " + std::to_string(kModelVersion) +
-                " with " + std::to_string(kCharFeatures) + "): retrain it with tools/EdgeAgent.CharTrainer";
+                " with " + std::to_string(kMlpFeatures) + "): retrain it with tools/EdgeAgent.CharTrainer";
         return false;
     }
     cv::Ptr<cv::ml::ANN_MLP> mlp = cv::ml::ANN_MLP::create();
     mlp->read(fs["mlp"]);
-    if (!mlp->isTrained() || mlp->getLayerSizes().at<int>(0) != kCharFeatures) {
+    if (!mlp->isTrained() || mlp->getLayerSizes().at<int>(0) != kMlpFeatures) {
         error = "character model " + path + " holds no trained network";
         return false;
     }
     temperature_ = fs["temperature"].empty() ? 1.0f : static_cast<float>(fs["temperature"]);
     mlp_ = mlp;
-    return true;
+    return load_network(network_path_of(path), error);
 }
 
 namespace {
@@ -138,13 +186,40 @@ void softmax_rows(const cv::Mat& outputs, float temperature, cv::Mat& probs) {
 
 }  // namespace
 
-void CharClassifier::predict(const cv::Mat& features, cv::Mat& probs) const {
-    mlp_->predict(features, outputs_);
-    softmax_rows(outputs_, temperature_, probs);
+void CharClassifier::predict(const cv::Mat& features, cv::Mat& probs, bool with_network) const {
+    features.colRange(0, kMlpFeatures).copyTo(mlp_in_);
+    mlp_->predict(mlp_in_, outputs_);
+    if (!has_net_ || !with_network) {
+        softmax_rows(outputs_, temperature_, probs);
+        return;
+    }
+    softmax_rows(outputs_, temperature_, mlp_probs_);
+    predict_network(features, net_probs_);
+    cv::addWeighted(mlp_probs_, 0.5, net_probs_, 0.5, 0.0, probs);
+}
+
+void CharClassifier::predict_network(const cv::Mat& features, cv::Mat& probs) const {
+    if (!has_net_) {
+        predict(features, probs, false);
+        return;
+    }
+    const int n = features.rows;
+    const int dims[] = {n, 1, kCropH, kCropW};
+    pixels_.create(4, dims, CV_32F);
+    shape_.create(n, kShapeFeatures, CV_32F);
+    float* pixels = pixels_.ptr<float>();
+    for (int r = 0; r < n; r++) {
+        const float* f = features.ptr<float>(r) + kMlpFeatures;
+        std::copy_n(f, kPixelFeatures, pixels + static_cast<size_t>(r) * kPixelFeatures);
+        std::copy_n(f + kPixelFeatures, kShapeFeatures, shape_.ptr<float>(r));
+    }
+    net_.setInput(pixels_, "pixels");
+    net_.setInput(shape_, "shape");
+    net_.forward().copyTo(probs);
 }
 
 double CharClassifier::train(const cv::Mat& features, const cv::Mat& labels, int hidden, int iterations, const std::string& path) {
-    CV_Assert(features.type() == CV_32F && features.cols == kCharFeatures && labels.type() == CV_32S &&
+    CV_Assert(features.type() == CV_32F && features.cols == kMlpFeatures && labels.type() == CV_32S &&
               labels.rows == features.rows && features.rows >= 20);
     // Every tenth sample is held back: it fits the softmax temperature and measures the network.
     cv::Mat train_x, train_y, check_x;
@@ -166,7 +241,7 @@ double CharClassifier::train(const cv::Mat& features, const cv::Mat& labels, int
     // when it is created: the same samples give the same network (two networks trained after seeding OpenCV's
     // generator differently came out alike, byte for byte). A seed reaches training only through the samples.
     cv::Ptr<cv::ml::ANN_MLP> mlp = cv::ml::ANN_MLP::create();
-    const cv::Mat layers = (cv::Mat_<int>(1, 3) << kCharFeatures, hidden, kCharClasses);
+    const cv::Mat layers = (cv::Mat_<int>(1, 3) << kMlpFeatures, hidden, kCharClasses);
     mlp->setLayerSizes(layers);
     mlp->setActivationFunction(cv::ml::ANN_MLP::SIGMOID_SYM);
     // Back-propagation sample by sample converges in a few passes over tens of thousands of samples,
@@ -199,7 +274,7 @@ double CharClassifier::train(const cv::Mat& features, const cv::Mat& labels, int
 
     cv::FileStorage fs(path, cv::FileStorage::WRITE);
     if (!fs.isOpened()) throw std::runtime_error("could not write the character model to " + path);
-    fs << "ea_version" << kModelVersion << "features" << kCharFeatures << "classes" << "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789#";
+    fs << "ea_version" << kModelVersion << "features" << kMlpFeatures << "classes" << "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789#";
     fs << "temperature" << best_t << "samples" << features.rows;
     fs << "mlp" << "{";
     mlp->write(fs);

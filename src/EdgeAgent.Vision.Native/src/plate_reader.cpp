@@ -163,13 +163,34 @@ void refine_chosen(ea_reader& r, const RowHypothesis& h, const std::vector<cv::R
     }
 }
 
+// The convolutional network's opinion of the chosen cut's boxes, averaged into their probabilities (the
+// MLP's alone: the cuts are compared by the MLP, a fifth of the cost). The repairs that follow classify
+// with both. Held-out fold 0: 70 of 85 exact this way, 69 with both networks comparing the cuts too, 66
+// with the MLP alone; 37.0 against 46.4 ms an image (plates-dev, load 2).
+void network_opinion(ea_reader& r, const RowHypothesis& h, const std::vector<cv::Rect>& boxes, cv::Mat& probs) {
+    const int n = static_cast<int>(boxes.size());
+    if (n == 0) return;
+    const cv::Mat& source = h.binarisation.dark_on_light ? r.patch : r.inverted;
+    r.variant_rows.create(n, kCharFeatures, CV_32F);
+    for (int i = 0; i < n; i++) {
+        const cv::Rect& box = boxes[static_cast<size_t>(i)];
+        normalize_char(source, box, r.crop);
+        RowShape shape;
+        shape.height = h.height;
+        shape.center_y = h.intercept + h.slope * (box.x + box.width / 2.0f);
+        r.features.compute(r.crop, box, shape, r.variant_rows.ptr<float>(i));
+    }
+    r.classifier.predict_network(r.variant_rows, r.variant_probs);
+    cv::addWeighted(probs, 0.5, r.variant_probs, 0.5, 0.0, probs);
+}
+
 // One pass over a plate rectangle: warp, cut, classify, choose. False when nothing reads.
 bool read_pass(ea_reader& r, const cv::Mat& image, const cv::RotatedRect& plate, int polarity, Choice& choice, bool valleys = false) {
     warp_candidate(r, image, plate);
     segment_hypotheses(r.patch, r.seg, r.cuts, 2, kBinarisationMethods, polarity, valleys);
     if (r.cuts.empty()) return false;
     describe_cuts(r);
-    r.classifier.predict(r.feature_rows, r.probs);
+    r.classifier.predict(r.feature_rows, r.probs, /*with_network=*/false);
     choice = choose_cut(r);
     return choice.cut >= 0 && choice.score > 0;
 }
@@ -243,6 +264,7 @@ EA_API int ea_plate_read(ea_reader* reader, const uint8_t* gray, int32_t width, 
         const ea::RowHypothesis& cut = r.cuts[static_cast<size_t>(choice.cut)];
         r.chosen_boxes = cut.boxes;
         r.probs.rowRange(choice.first, choice.first + static_cast<int>(cut.boxes.size())).copyTo(r.chosen_probs);
+        ea::network_opinion(r, cut, r.chosen_boxes, r.chosen_probs);
         ea::clip_tall_boxes(r, cut, r.chosen_boxes, r.chosen_probs);
         ea::join_split_pairs(r, cut, r.chosen_boxes, r.chosen_probs);
         ea::fill_row_holes(r, cut, r.chosen_boxes, r.chosen_probs);

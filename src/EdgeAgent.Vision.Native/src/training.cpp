@@ -107,7 +107,7 @@ EA_API int ea_classifier_train(const float* features, const int32_t* labels, int
         cv::setNumThreads(1);
         double accuracy = 0;
         try {
-            accuracy = ea::CharClassifier::train(x.clone(), y.clone(), hidden, iterations, path);
+            accuracy = ea::CharClassifier::train(x.colRange(0, ea::kMlpFeatures).clone(), y.clone(), hidden, iterations, path);
         } catch (...) {
             cv::setNumThreads(threads);
             throw;

@@ -202,7 +202,7 @@ public struct ReadInfo
 [StructLayout(LayoutKind.Sequential)]
 public unsafe struct CharSample
 {
-    public const int Features = 315;
+    public const int Features = 1086;
 
     public int Cut;
     /// <summary>1 when the cut took the characters for dark on a light plate.</summary>

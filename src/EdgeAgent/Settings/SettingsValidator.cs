@@ -85,8 +85,15 @@ public static class SettingsValidator
             problems.Add($"Ocr:Grammar is '{s.Ocr.Grammar}': expected auto, gb, eu or us");
         if (s.Ocr.Engine is not ("classifier" or "tesseract"))
             problems.Add($"Ocr:Engine is '{s.Ocr.Engine}': expected classifier or tesseract");
-        else if (s.Ocr.Engine == "classifier" && !File.Exists(Hosting.AgentPaths.CharacterModelFor(s.Ocr.Model)))
-            problems.Add($"Ocr:Model {Hosting.AgentPaths.CharacterModelFor(s.Ocr.Model)} does not exist: point it at a model made by tools/EdgeAgent.CharTrainer, or set Ocr:Engine=tesseract");
+        else if (s.Ocr.Engine == "classifier")
+        {
+            string model = Hosting.AgentPaths.CharacterModelFor(s.Ocr.Model);
+            string network = Vision.PlateCharReader.NetworkPathOf(model);
+            if (!File.Exists(model))
+                problems.Add($"Ocr:Model {model} does not exist: point it at a model made by tools/EdgeAgent.CharTrainer, or set Ocr:Engine=tesseract");
+            else if (!File.Exists(network))
+                problems.Add($"Ocr:Model {model} has no network {network} beside it: copy the model's .onnx with it, or train both with tools/EdgeAgent.CharTrainer");
+        }
 
         if (s.Tracking.EndAfterMissedFrames is < 1 or > 250)
             problems.Add($"Tracking:EndAfterMissedFrames is {s.Tracking.EndAfterMissedFrames}: expected 1..250");
