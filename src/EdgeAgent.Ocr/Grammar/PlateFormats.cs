@@ -13,7 +13,7 @@ public static class PlateFormats
 
     // The DVLA's rules, as far as they tell a misread apart: serial letters are never I or Q ('C'), year
     // letters never I, O, Q, U or Z ('Y'), numbers never start with a zero, and the current format's age
-    // identifier is 02-49 (March) or 51-99 (September). A read of CO52DND with a sure 0 no longer fits the
+    // identifier is 02-49 (March) or 51-99 (September), already issued. A read of CO52DND with a sure 0 no longer fits the
     // prefix format as C052DND, and an O read as Q is a letter the format does not issue.
     public static readonly PlateFormat[] GreatBritain =
     [
@@ -102,6 +102,29 @@ public static class PlateFormats
     }
 
     // The current format's age identifier: the year of a March issue (02-49) or the year + 50 of a September
-    // issue (51-99); there was never a 00, 01 or 50.
-    private static bool CurrentAge(ReadOnlySpan<char> text) => text[2..4] is not "00" and not "01" and not "50";
+    // issue (51-99); there was never a 00, 01 or 50, and never one not yet issued. A Slovak RK300AS read with
+    // a sure O (RK30OAS) fitted the current format with a 30 that will not exist before March 2030.
+    private static bool CurrentAge(ReadOnlySpan<char> text)
+    {
+        int age = ((text[2] - '0') * 10) + (text[3] - '0');
+        if (age is 0 or 1 or 50) return false;
+        return age < 50 ? age <= Issued.March : age <= Issued.September;
+    }
+
+    // Declared before Issued: static fields initialise in the order they are written.
+    private static readonly DateTime ThisBuildsDate = new(2026, 11, 24, 0, 0, 0, DateTimeKind.Utc);
+    private static readonly (int March, int September) Issued = IssuedBy(DateTime.UtcNow);
+
+    /// <summary>
+    /// The latest March and September age identifiers issued by a date (26 and 76 from September 2026). Never
+    /// below those: a unit whose clock lost the date after a power cut must still read today's plates.
+    /// </summary>
+    public static (int March, int September) IssuedBy(DateTime now)
+    {
+        if (now < ThisBuildsDate) now = ThisBuildsDate;
+        int year = Math.Min(now.Year, 2049) % 100;   // the scheme runs out in 2050
+        int march = now.Month >= 3 ? year : year - 1;
+        int september = (now.Month >= 9 ? year : year - 1) + 50;
+        return (march, september);
+    }
 }
