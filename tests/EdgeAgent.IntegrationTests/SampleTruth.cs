@@ -32,4 +32,19 @@ public static class SampleTruth
             yield return spaced.ToLowerInvariant();
         }
     }
+
+    /// <summary>
+    /// Whether text holds the spelling as a word of its own (no letter or digit either side). A short
+    /// dateless plate (AC3) is otherwise found inside any random identifier: a read's ULID held it once.
+    /// </summary>
+    public static bool Mentions(string text, string spelling)
+    {
+        for (int at = text.IndexOf(spelling, StringComparison.Ordinal); at >= 0; at = text.IndexOf(spelling, at + 1, StringComparison.Ordinal))
+        {
+            int end = at + spelling.Length;
+            if ((at == 0 || !char.IsAsciiLetterOrDigit(text[at - 1])) && (end == text.Length || !char.IsAsciiLetterOrDigit(text[end])))
+                return true;
+        }
+        return false;
+    }
 }
