@@ -17,7 +17,7 @@ public sealed unsafe class CharTraining : IDisposable
     public CharTraining(string? modelPath = null)
     {
         VisionNative.EnsureLoaded();
-        VisionNative.Check(NativeMethods.ea_reader_create(modelPath, out _handle), "ea_reader_create");
+        VisionNative.Check(NativeMethods.ea_reader_create(modelPath, null, out _handle), "ea_reader_create");
     }
 
     /// <summary>Every cut of the candidate (the reader's two passes), each box with its features; returns how many.</summary>

@@ -19,11 +19,11 @@ public sealed unsafe class PlateCharReader : IDisposable
         VisionNative.EnsureLoaded();
         if (!File.Exists(modelPath))
             throw new VisionException($"the character model {modelPath} does not exist: set Ocr:Model to the shipped models/plate-chars.yml.gz, or train one with tools/EdgeAgent.CharTrainer");
-        VisionNative.Check(NativeMethods.ea_reader_create(modelPath, out _handle), "ea_reader_create");
-        // The bridge reads the network beside the model when it is there (the trainer's first round has
-        // none); a reader for the agent needs it.
+        // The model is checked first (a file that is no model is named as such), then its network.
         string network = NetworkPathOf(modelPath);
-        if (!File.Exists(network))
+        bool networkThere = File.Exists(network);
+        VisionNative.Check(NativeMethods.ea_reader_create(modelPath, networkThere ? network : null, out _handle), "ea_reader_create");
+        if (!networkThere)
         {
             _handle.Dispose();
             throw new VisionException($"the character network {network} (read beside the model {modelPath}) does not exist: copy it with the model, or train both with tools/EdgeAgent.CharTrainer");
@@ -32,7 +32,7 @@ public sealed unsafe class PlateCharReader : IDisposable
 
     /// <summary>
     /// The convolutional network that goes with an MLP model file: the same path ending .onnx in place of
-    /// .yml.gz or .yml (models/plate-chars.yml.gz -> models/plate-chars.onnx). The bridge reads it from there.
+    /// .yml.gz or .yml (models/plate-chars.yml.gz -> models/plate-chars.onnx), as the trainer writes it.
     /// </summary>
     public static string NetworkPathOf(string modelPath)
     {

@@ -127,7 +127,7 @@ static void TrainNetwork(SampleSet set, int seed, string path, Action<string> sa
     {
         set.Dump(prefix, seed);
         say($"training the convolutional network on the same {set.Count} samples ({script})");
-        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardError = false };
+        var start = new ProcessStartInfo("/usr/bin/python3");
         foreach (string arg in new[] { script, prefix, path, "--seed", seed.ToString(CultureInfo.InvariantCulture) }) start.ArgumentList.Add(arg);
         using Process python = Process.Start(start) ?? throw new InvalidOperationException("could not start /usr/bin/python3");
         python.WaitForExit();

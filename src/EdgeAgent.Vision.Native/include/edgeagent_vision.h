@@ -177,10 +177,11 @@ typedef struct ea_read_info {
     int32_t cuts;                  /* segmentations of the plate that were classified */
 } ea_read_info;
 
-/* Loads the character model (a .yml or .yml.gz written by ea_classifier_train) and, when there is one, the
- * convolutional network beside it (the same path ending .onnx, written by the trainer). model_path may be null
- * for a reader that only cuts plates into samples (training); reading then fails with EA_E_ARGUMENT. */
-EA_API int ea_reader_create(const char* model_path, ea_reader** out);
+/* Loads the character model (a .yml or .yml.gz written by ea_classifier_train) and the convolutional network
+ * that goes with it (an ONNX file written by the trainer). network_path may be null for the MLP alone (the
+ * trainer's sampling); model_path may be null for a reader that only cuts plates into samples (training);
+ * reading then fails with EA_E_ARGUMENT. */
+EA_API int ea_reader_create(const char* model_path, const char* network_path, ea_reader** out);
 /* Deskews the candidate, cuts it into characters several ways, classifies every cut and keeps the one
  * read best. Every box of that cut is written, left to right, with its probabilities (the last class is
  * "not a character": bolts, emblems, frame edges), so that the grammar can leave such boxes out.

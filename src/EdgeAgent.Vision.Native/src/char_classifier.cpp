@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 
 #include <opencv2/imgproc.hpp>
 
@@ -98,24 +97,8 @@ void CharFeatures::compute(const cv::Mat& crop, const cv::Rect& box, const RowSh
     std::copy_n(grid_out, kShapeFeatures, px);  // the network reads the shape too
 }
 
-std::string network_path_of(const std::string& model_path) {
-    std::string stem = model_path;
-    const auto strip = [&stem](const std::string& suffix) {
-        if (stem.size() > suffix.size() && stem.compare(stem.size() - suffix.size(), suffix.size(), suffix) == 0)
-            stem.resize(stem.size() - suffix.size());
-    };
-    strip(".gz");
-    strip(".yml");
-    strip(".xml");
-    return stem + ".onnx";
-}
-
-// The network is optional here: the trainer's first round samples with an MLP alone. The agent requires
-// it (PlateCharReader checks the file is there before the bridge is asked).
 bool CharClassifier::load_network(const std::string& path, std::string& error) {
     has_net_ = false;
-    std::ifstream probe(path);
-    if (!probe.good()) return true;
     cv::dnn::Net net;
     try {
         net = cv::dnn::readNetFromONNX(path);
@@ -139,7 +122,7 @@ bool CharClassifier::load_network(const std::string& path, std::string& error) {
     return true;
 }
 
-bool CharClassifier::load(const std::string& path, std::string& error) {
+bool CharClassifier::load(const std::string& path, const std::string& network_path, std::string& error) {
     cv::FileStorage fs;
     try {
         if (!fs.open(path, cv::FileStorage::READ)) {
@@ -166,7 +149,9 @@ bool CharClassifier::load(const std::string& path, std::string& error) {
     }
     temperature_ = fs["temperature"].empty() ? 1.0f : static_cast<float>(fs["temperature"]);
     mlp_ = mlp;
-    return load_network(network_path_of(path), error);
+    // The network is optional here: the trainer samples with an MLP alone. The agent requires it
+    // (PlateCharReader names the file it expects beside the model).
+    return network_path.empty() || load_network(network_path, error);
 }
 
 namespace {
@@ -199,10 +184,7 @@ void CharClassifier::predict(const cv::Mat& features, cv::Mat& probs, bool with_
 }
 
 void CharClassifier::predict_network(const cv::Mat& features, cv::Mat& probs) const {
-    if (!has_net_) {
-        predict(features, probs, false);
-        return;
-    }
+    CV_Assert(has_net_);
     const int n = features.rows;
     const int dims[] = {n, 1, kCropH, kCropW};
     pixels_.create(4, dims, CV_32F);

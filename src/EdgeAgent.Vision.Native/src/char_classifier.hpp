@@ -1,8 +1,8 @@
 // Internal to the bridge: the plate character classifier. A character box of a deskewed plate patch is
 // normalised into a small gray crop (ink dark, ground light, height filled). It is described by HOG plus a
 // coarse pixel grid plus its shape in the row for a multi-layer perceptron (OpenCV ml), and by the crop's
-// pixels plus its shape for a small convolutional network (OpenCV dnn, from the ONNX file beside the MLP's,
-// network_path_of). Each classifies into A-Z, 0-9 or "not a character"; with both, the probabilities are
+// pixels plus its shape for a small convolutional network (OpenCV dnn, from the ONNX file the trainer writes
+// beside the MLP's). Each classifies into A-Z, 0-9 or "not a character"; with both, the probabilities are
 // their mean. On the held-out halves of plates-dev the network alone names more cut characters right
 // (95.9 / 96.8 % against 93.0 / 93.5 %) but reads fewer whole plates (125 of 165 exact against 130: it is
 // surer that a thin piece is an I, where the reader's rules were set on the MLP's doubts); the mean reads
@@ -59,20 +59,18 @@ private:
     cv::Mat grid_;
 };
 
-// The convolutional network that goes with an MLP model: the same path ending .onnx, not .yml(.gz).
-std::string network_path_of(const std::string& model_path);
-
 class CharClassifier {
 public:
-    // Loads a model written by train(), and the network beside it (network_path_of) when there is one;
-    // false with the reason in error when either is unreadable or made for another reader.
-    bool load(const std::string& path, std::string& error);
+    // Loads a model written by train() and, unless network_path is empty, the trainer's network; false with
+    // the reason in error when either is unreadable or made for another reader.
+    bool load(const std::string& path, const std::string& network_path, std::string& error);
     bool loaded() const { return !mlp_.empty(); }
     // features: n rows of kCharFeatures; probs: n rows of kCharClasses, the mean of the MLP's (softmax of
     // its outputs) and the network's, or the MLP's alone without a network.
     // with_network false: the MLP's alone (cheap; for comparing cuts).
     void predict(const cv::Mat& features, cv::Mat& probs, bool with_network = true) const;
-    // The network's probabilities alone (the MLP's without a network).
+    bool has_network() const { return has_net_; }
+    // The network's probabilities alone; only with a network.
     void predict_network(const cv::Mat& features, cv::Mat& probs) const;
 
     // Trains a new network (iterations: passes over the samples) on n feature rows and class labels and saves it (gzip when the path ends .gz).

@@ -37,21 +37,21 @@ void warp_candidate(ea_reader& r, const cv::Mat& image, const cv::RotatedRect& p
     cv::bitwise_not(r.patch, r.inverted);
 }
 
+void describe_box(ea_reader& r, const RowHypothesis& h, const cv::Rect& box, float* out) {
+    normalize_char(h.binarisation.dark_on_light ? r.patch : r.inverted, box, r.crop);
+    RowShape shape;
+    shape.height = h.height;
+    shape.center_y = h.intercept + h.slope * (box.x + box.width / 2.0f);
+    r.features.compute(r.crop, box, shape, out);
+}
+
 int describe_cuts(ea_reader& r) {
     int rows = 0;
     for (const RowHypothesis& h : r.cuts) rows += static_cast<int>(h.boxes.size());
     r.feature_rows.create(std::max(1, rows), kCharFeatures, CV_32F);
     int row = 0;
-    for (const RowHypothesis& h : r.cuts) {
-        const cv::Mat& source = h.binarisation.dark_on_light ? r.patch : r.inverted;
-        for (const cv::Rect& box : h.boxes) {
-            normalize_char(source, box, r.crop);
-            RowShape shape;
-            shape.height = h.height;
-            shape.center_y = h.intercept + h.slope * (box.x + box.width / 2.0f);
-            r.features.compute(r.crop, box, shape, r.feature_rows.ptr<float>(row++));
-        }
-    }
+    for (const RowHypothesis& h : r.cuts)
+        for (const cv::Rect& box : h.boxes) describe_box(r, h, box, r.feature_rows.ptr<float>(row++));
     return rows;
 }
 
@@ -130,8 +130,7 @@ constexpr float kSure = 0.95f;  // a box whose best class is this likely is left
 void refine_chosen(ea_reader& r, const RowHypothesis& h, const std::vector<cv::Rect>& boxes, cv::Mat& probs) {
     const int n = static_cast<int>(boxes.size());
     constexpr int variants = static_cast<int>(std::size(kGrowths));
-    const cv::Mat& source = h.binarisation.dark_on_light ? r.patch : r.inverted;
-    const cv::Rect bounds(0, 0, source.cols, source.rows);
+    const cv::Rect bounds(0, 0, r.patch.cols, r.patch.rows);
     r.doubtful.clear();
     for (int i = 0; i < n; i++) {
         const float* p = probs.ptr<float>(i);
@@ -145,11 +144,7 @@ void refine_chosen(ea_reader& r, const RowHypothesis& h, const std::vector<cv::R
         for (const int i : r.doubtful) {
             const cv::Rect& b = boxes[static_cast<size_t>(i)];
             const cv::Rect box = cv::Rect(b.x - g, b.y - g, b.width + 2 * g, b.height + 2 * g) & bounds;
-            normalize_char(source, box, r.crop);
-            RowShape shape;
-            shape.height = h.height;
-            shape.center_y = h.intercept + h.slope * (box.x + box.width / 2.0f);
-            r.features.compute(r.crop, box, shape, r.variant_rows.ptr<float>(row++));
+            describe_box(r, h, box, r.variant_rows.ptr<float>(row++));
         }
     }
     r.classifier.predict(r.variant_rows, r.variant_probs);
@@ -169,17 +164,9 @@ void refine_chosen(ea_reader& r, const RowHypothesis& h, const std::vector<cv::R
 // with the MLP alone; 37.0 against 46.4 ms an image (plates-dev, load 2).
 void network_opinion(ea_reader& r, const RowHypothesis& h, const std::vector<cv::Rect>& boxes, cv::Mat& probs) {
     const int n = static_cast<int>(boxes.size());
-    if (n == 0) return;
-    const cv::Mat& source = h.binarisation.dark_on_light ? r.patch : r.inverted;
+    if (n == 0 || !r.classifier.has_network()) return;
     r.variant_rows.create(n, kCharFeatures, CV_32F);
-    for (int i = 0; i < n; i++) {
-        const cv::Rect& box = boxes[static_cast<size_t>(i)];
-        normalize_char(source, box, r.crop);
-        RowShape shape;
-        shape.height = h.height;
-        shape.center_y = h.intercept + h.slope * (box.x + box.width / 2.0f);
-        r.features.compute(r.crop, box, shape, r.variant_rows.ptr<float>(i));
-    }
+    for (int i = 0; i < n; i++) describe_box(r, h, boxes[static_cast<size_t>(i)], r.variant_rows.ptr<float>(i));
     r.classifier.predict_network(r.variant_rows, r.variant_probs);
     cv::addWeighted(probs, 0.5, r.variant_probs, 0.5, 0.0, probs);
 }
@@ -205,13 +192,14 @@ void write_box(const cv::RotatedRect& plate, int width, int height, ea_plate_box
 
 extern "C" {
 
-EA_API int ea_reader_create(const char* model_path, ea_reader** out) {
+EA_API int ea_reader_create(const char* model_path, const char* network_path, ea_reader** out) {
     return ea::guarded("ea_reader_create", [&]() -> int {
         if (out == nullptr) return ea::fail(EA_E_ARGUMENT, "ea_reader_create: null argument");
         *out = nullptr;
         auto reader = std::make_unique<ea_reader>();
         std::string error;
-        if (model_path != nullptr && !reader->classifier.load(model_path, error)) return ea::fail(EA_E_IO, error);
+        if (model_path != nullptr && !reader->classifier.load(model_path, network_path != nullptr ? network_path : "", error))
+            return ea::fail(EA_E_IO, error);
         *out = reader.release();
         return EA_OK;
     });

@@ -36,6 +36,8 @@ constexpr int kReadPatchMaxWidth = 640;
 
 // Deskews the plate rectangle into r.patch (and its negative into r.inverted), r.transform the mapping.
 void warp_candidate(ea_reader& r, const cv::Mat& image, const cv::RotatedRect& plate);
+// The features of one box of the row h (cut from h's side of the patch) into out, kCharFeatures floats.
+void describe_box(ea_reader& r, const RowHypothesis& h, const cv::Rect& box, float* out);
 // Features of every box of every cut in r.cuts, one row each, in order; returns the number of rows.
 int describe_cuts(ea_reader& r);
 // The plate rectangle (frame coordinates) around the row of a cut of the current patch.

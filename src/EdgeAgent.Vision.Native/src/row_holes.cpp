@@ -37,17 +37,9 @@ float centre(const cv::Rect& b) { return b.x + b.width / 2.0f; }
 
 // Classifies r.hole_boxes, cut from the row h's side of the patch, into r.variant_probs (one row each).
 void classify_hole_boxes(ea_reader& r, const RowHypothesis& h) {
-    const cv::Mat& source = h.binarisation.dark_on_light ? r.patch : r.inverted;
     const int m = static_cast<int>(r.hole_boxes.size());
     r.variant_rows.create(m, kCharFeatures, CV_32F);
-    for (int j = 0; j < m; j++) {
-        const cv::Rect& box = r.hole_boxes[static_cast<size_t>(j)];
-        normalize_char(source, box, r.crop);
-        RowShape shape;
-        shape.height = h.height;
-        shape.center_y = h.intercept + h.slope * centre(box);
-        r.features.compute(r.crop, box, shape, r.variant_rows.ptr<float>(j));
-    }
+    for (int j = 0; j < m; j++) describe_box(r, h, r.hole_boxes[static_cast<size_t>(j)], r.variant_rows.ptr<float>(j));
     r.classifier.predict(r.variant_rows, r.variant_probs);
 }
 

@@ -81,7 +81,7 @@ internal static unsafe partial class NativeMethods
         PlateCandidate* box, byte* output, int outStride, int outHeight, out int outWidth, CharBox* chars, int maxChars);
 
     [LibraryImport(Library, EntryPoint = "ea_reader_create", StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int ea_reader_create(string? modelPath, out SafeReaderHandle reader);
+    internal static partial int ea_reader_create(string? modelPath, string? networkPath, out SafeReaderHandle reader);
 
     [LibraryImport(Library, EntryPoint = "ea_plate_read")]
     internal static partial int ea_plate_read(SafeReaderHandle reader, byte* gray, int width, int height, int stride,
