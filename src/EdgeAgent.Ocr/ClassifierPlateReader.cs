@@ -18,6 +18,13 @@ public sealed class ClassifierPlateReader : IPlateReader, IDisposable
     /// <summary>Reads whose characters are on average less sure than this are not plates (a sign, a grille).</summary>
     public const float MinMeanProbability = 0.3f;
 
+    /// <summary>
+    /// A finder's box whose area differs from the plate around the characters read by more than this factor
+    /// (either way) was not the plate: a frame or a tailgate's recess around it, or only its row of
+    /// characters. The read then takes the reader's plate as its box.
+    /// </summary>
+    public const float MaxBoxDisagreement = 2f;
+
     private readonly PlateCharReader _reader;
     private readonly PlateGrammar _grammar;
     private readonly CharRead[] _chars = new CharRead[16];
@@ -28,13 +35,21 @@ public sealed class ClassifierPlateReader : IPlateReader, IDisposable
         _reader = new PlateCharReader(modelPath);
     }
 
-    public bool TryRead(GrayImage image, in PlateCandidate candidate, ref PlateText text)
+    public bool TryRead(GrayImage image, ref PlateCandidate candidate, ref PlateText text)
     {
         text.Clear();
         int n = _reader.Read(image, candidate, _chars, out ReadInfo info);
         if (info.Plate.CharCount < 2 || info.Score < MinMeanProbability) return false;
         _grammar.Decode(_chars.AsSpan(0, n), ref text);
-        return text.Length >= 2;
+        if (text.Length < 2) return false;
+        if (Disagree(candidate.Bounds, info.Plate.Bounds)) candidate = info.Plate;
+        return true;
+    }
+
+    private static bool Disagree(BoxI finders, BoxI readers)
+    {
+        float larger = Math.Max(finders.Area, readers.Area), smaller = Math.Max(1, Math.Min(finders.Area, readers.Area));
+        return readers.Area > 0 && larger > MaxBoxDisagreement * smaller;
     }
 
     public void Dispose() => _reader.Dispose();

@@ -32,7 +32,7 @@ public sealed class TesseractPlateReader : IPlateReader, IDisposable
         _engine = new TesseractEngine(tessDataPath);
     }
 
-    public bool TryRead(GrayImage image, in PlateCandidate candidate, ref PlateText text)
+    public bool TryRead(GrayImage image, ref PlateCandidate candidate, ref PlateText text)
     {
         text.Clear();
         var (width, count) = _preparer.Prepare(image, candidate, _plate, MaxPlateWidth, PlateHeight, _chars);

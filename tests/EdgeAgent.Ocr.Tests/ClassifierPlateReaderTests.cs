@@ -23,7 +23,7 @@ public class ClassifierPlateReaderTests
         for (int i = 0; i < n; i++)
         {
             PlateText text = default;
-            if (set.Reader.TryRead(frame.GrayImage, candidates[i], ref text)) reads.Add(text.ToString());
+            if (set.Reader.TryRead(frame.GrayImage, ref candidates[i], ref text)) reads.Add(text.ToString());
         }
         return reads;
     }
@@ -55,6 +55,46 @@ public class ClassifierPlateReaderTests
         Assert.Contains(expected, ReadAll(path));
     }
 
+    private static PlateCandidate Around(float cx, float cy, float w, float h) =>
+        new()
+        {
+            CenterX = cx, CenterY = cy, Width = w, Height = h, X = (int)(cx - w / 2), Y = (int)(cy - h / 2),
+            BoundsWidth = (int)w, BoundsHeight = (int)h, Score = 0.5f, DarkOnLight = 1, CharCount = 7,
+        };
+
+    [Fact]
+    public void TryRead_BoxFarLargerThanThePlate_MovesTheBoxToThePlateRead()
+    {
+        using var dir = new TempDirectory();
+        Frame frame = StillImage.Load(PlateScene.Render(dir.File("a.png"), 960, 540, [new("AB12 CDE", 480, 270, 60)]));
+        using var reader = new ClassifierPlateReader(new PlateGrammar(), Model);
+        var plate = new BoxI(318, 240, 324, 60);  // PlateScene draws plates 5.4 heights wide
+        PlateCandidate candidate = Around(480, 270, 324 * 1.6f, 60 * 1.9f);  // a frame or a recess around the plate
+        PlateText text = default;
+
+        Assert.True(reader.TryRead(frame.GrayImage, ref candidate, ref text));
+
+        Assert.Equal("AB12CDE", text.ToString());
+        Assert.True(candidate.Bounds.IntersectionOverUnion(plate) > 0.6f, $"{candidate.Bounds}");
+        Assert.True(candidate.Bounds.Area < 2 * plate.Area);
+    }
+
+    [Fact]
+    public void TryRead_BoxNearThePlate_LeavesTheFindersBox()
+    {
+        using var dir = new TempDirectory();
+        Frame frame = StillImage.Load(PlateScene.Render(dir.File("a.png"), 960, 540, [new("AB12 CDE", 480, 270, 60)]));
+        using var reader = new ClassifierPlateReader(new PlateGrammar(), Model);
+        PlateCandidate candidate = Around(482, 271, 330, 66);
+        PlateCandidate given = candidate;
+        PlateText text = default;
+
+        Assert.True(reader.TryRead(frame.GrayImage, ref candidate, ref text));
+
+        Assert.Equal("AB12CDE", text.ToString());
+        Assert.Equal(given, candidate);
+    }
+
     [Fact]
     public void TryRead_SteadyState_AllocatesNothing()
     {
@@ -65,10 +105,10 @@ public class ClassifierPlateReaderTests
         var candidates = new PlateCandidate[4];
         Assert.True(finder.Find(frame.GrayImage, new FindRegion(0, 0, 960, 540, 30, 120), candidates) >= 1);
         PlateText text = default;
-        for (int i = 0; i < 20; i++) reader.TryRead(frame.GrayImage, candidates[0], ref text);
+        for (int i = 0; i < 20; i++) reader.TryRead(frame.GrayImage, ref candidates[0], ref text);
         Assert.Equal(0, ThreadAllocations.Least(() =>
         {
-            for (int i = 0; i < 200; i++) reader.TryRead(frame.GrayImage, candidates[0], ref text);
+            for (int i = 0; i < 200; i++) reader.TryRead(frame.GrayImage, ref candidates[0], ref text);
         }));
         Assert.Equal("AB12CDE", text.ToString());
     }

@@ -44,7 +44,7 @@ public class TesseractEngineTests
         int found = finder.Find(frame.GrayImage, new FindRegion(0, 0, frame.Width, frame.Height, 40, 200), candidates);
         Assert.True(found >= 1, "the plate is found");
         PlateText text = default;
-        Assert.True(reader.TryRead(frame.GrayImage, candidates[0], ref text));
+        Assert.True(reader.TryRead(frame.GrayImage, ref candidates[0], ref text));
         Assert.Equal("AB12CDE", text.ToString());
         Assert.Equal(PlateLayout.GbCurrent, text.Layout);
         Assert.InRange(text.MeanConfidence, 0.5f, 1f);

@@ -76,7 +76,7 @@ public sealed class FramePipeline
             }
             attempts++;
             _texts[read].Clear();
-            if (!_reader.TryRead(image, _candidates[i], ref _texts[read])) continue;
+            if (!_reader.TryRead(image, ref _candidates[i], ref _texts[read])) continue;
             _readBoxes[read] = _candidates[i];
             read++;
         }

@@ -44,6 +44,10 @@ public interface IMotionGate
 /// <summary>Reads the characters of one candidate.</summary>
 public interface IPlateReader
 {
-    /// <summary>Fills <paramref name="text"/> and returns true when the candidate holds a readable plate.</summary>
-    bool TryRead(GrayImage image, in PlateCandidate candidate, ref PlateText text);
+    /// <summary>
+    /// Fills <paramref name="text"/> and returns true when the candidate holds a readable plate. A reader
+    /// that locates the plate by its characters may move <paramref name="candidate"/> to the plate it read
+    /// when the finder's box was far from it; the caller then uses that box for the read.
+    /// </summary>
+    bool TryRead(GrayImage image, ref PlateCandidate candidate, ref PlateText text);
 }

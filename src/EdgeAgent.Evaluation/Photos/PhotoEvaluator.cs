@@ -77,7 +77,7 @@ public sealed class PhotoEvaluator(IPlateFinder finder, IPlateReader reader, Fun
         for (int i = 0; i < found; i++)
         {
             _texts[reads].Clear();
-            if (!reader.TryRead(image, _candidates[i], ref _texts[reads])) continue;
+            if (!reader.TryRead(image, ref _candidates[i], ref _texts[reads])) continue;
             boxes[reads] = _candidates[i].Bounds;
             reads++;
         }

@@ -60,7 +60,7 @@ public static class AimSnapshot
             for (int i = 0; i < found; i++)
             {
                 text.Clear();
-                if (reader.TryRead(frame.GrayImage, candidates[i], ref text))
+                if (reader.TryRead(frame.GrayImage, ref candidates[i], ref text))
                     plates.Add(new SeenPlate(candidates[i].Bounds, text.MeanConfidence, text.MatchesGrammar));
             }
             text.Clear();  // the registration goes no further than this loop
