@@ -9,11 +9,14 @@
 
 namespace ea {
 
+// Rows of a binarised patch cleared to part characters from what touches them above and below.
+enum class RowCut { none, valleys, band_edges, faint_band_edges };
+
 // How a patch was binarised: the ink's polarity and the threshold rule.
 struct Binarisation {
     bool dark_on_light = true;
     int method = 0;  // 0 Otsu over the patch, 1 Otsu over the middle band, 2 local mean (adaptive)
-    bool valley_cut = false;  // the emptiest row above and below the middle band cleared (see binarise)
+    RowCut row_cut = RowCut::none;  // rows cleared above and below the middle band (see binarise)
 };
 constexpr int kBinarisationMethods = 3;
 
@@ -31,6 +34,8 @@ struct RowHypothesis {
 struct SegmentScratch {
     cv::Mat binary, lines, labels, stats, centroids, column;
     std::vector<cv::Rect> blobs, row, scratch;
+    std::vector<float> row_ink;  // ink share of each row (band_edges)
+    int band = 0;                // rows between the band edges the last binarise cleared, 0 for none
 };
 
 // Normalises a rotated rectangle of the frame into a patch of size out (affine warp), adding margins as
@@ -42,12 +47,14 @@ void warp_plate(const cv::Mat& gray, const cv::RotatedRect& plate, float margin_
 // Binarises the patch (ink 255), with lines longer than a character (plate borders, frames) removed. With
 // valley_cut, the row with the least ink in the upper and in the lower band is cleared: text printed on a
 // plate frame just above or below the characters (a dealer's name, a state's) and touching them is cut
-// off at its thinnest joint, where it would otherwise make each character's blob too tall to be one.
+// off at its thinnest joint, where it would otherwise make each character's blob too tall to be one. With
+// band_edges (faint_band_edges: a smaller rise), the rows where a frame's band the characters touch begins
+// above and below them are cleared, and the frame's sides running past both; s.band is then their distance.
 void binarise(const cv::Mat& patch, const Binarisation& how, SegmentScratch& s, cv::Mat& binary);
 
 // Every distinct row of characters the first `methods` binarisations give (at least min_chars boxes
 // each), most boxes first; for both polarities, or for one (polarity 1 dark ink, 0 light ink). With
-// valley_cuts, each binarisation is tried a second time cut at its valleys (Binarisation::valley_cut).
+// valley_cuts, each binarisation is tried again cut at its valleys and at its band edges (Binarisation::row_cut).
 void segment_hypotheses(const cv::Mat& patch, SegmentScratch& s, std::vector<RowHypothesis>& out, int min_chars = 2,
                         int methods = kBinarisationMethods, int polarity = -1, bool valley_cuts = false);
 
