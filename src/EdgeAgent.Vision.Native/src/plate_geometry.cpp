@@ -92,7 +92,8 @@ void clear_emptiest_row(cv::Mat& binary, int from, int to) {
 // the band's edge; a row with under half the middle's ink first means a gap already parts them (the valley
 // cut's case): no edge. The rise is tried at two levels, recognition choosing between the cuts: at 0.4 alone
 // 6MWF778 reads (held out), at 0.2 alone or at 0.25 and 0.3 5L0D951 is found but 6MWF778 reads KM77RR; at
-// 0.35-0.45 with 0.2 beside it, both seeds' fold models read 137-138 of 165 exactly and find 157.
+// 0.35-0.45 with 0.2 beside it, both seeds' fold models read 137-138 of 165 exactly and find 157 (cutting
+// again only the candidates that read nothing).
 constexpr float kBandRise = 0.4f, kFaintBandRise = 0.2f;
 constexpr int kBandLook = 3;
 
@@ -152,12 +153,17 @@ void binarise(const cv::Mat& patch, const Binarisation& how, SegmentScratch& s, 
     }
     int upper = -1, lower = -1;
     s.band = 0;
-    if (how.row_cut == RowCut::band_edges || how.row_cut == RowCut::faint_band_edges)
+    s.cleared = false;
+    if (how.row_cut == RowCut::band_edges || how.row_cut == RowCut::faint_band_edges) {
         find_band_edges(binary, s.row_ink, upper, lower, how.row_cut == RowCut::band_edges ? kBandRise : kFaintBandRise);
+        // No edge: the plain cut, which segment_hypotheses skips (a cut made at band edges always has them).
+        if (upper < 0 && lower < 0) return;
+    }
     remove_long_runs(binary, std::max(8, h), std::max(4, static_cast<int>(h * 0.9f)));
     // The characters between the two edges are shorter than a row's reference blob must be when the box was
     // taller than the plate (the frame and the car around it in the patch): segment_hypotheses goes by s.band.
     s.band = upper >= 0 && lower >= 0 ? lower - upper : 0;
+    s.cleared = upper >= 0 || lower >= 0;
     if (s.band > 0) clear_sides(binary, upper, lower);  // the frame's sides, joined to the first and last characters
     if (upper >= 0) binary.row(upper).setTo(0);
     if (lower >= 0) binary.row(lower).setTo(0);
@@ -330,18 +336,25 @@ bool same_boxes(const RowHypothesis& a, const RowHypothesis& b) {
 
 }  // namespace
 
-constexpr int kRowCuts = 4;  // none, valleys, band edges, faint band edges
 constexpr float kBandReference = 0.8f;
 
 void segment_hypotheses(const cv::Mat& patch, SegmentScratch& s, std::vector<RowHypothesis>& out, int min_chars, int methods,
-                        int polarity, bool valley_cuts) {
+                        int polarity, RowCuts row_cuts) {
     out.clear();
+    // The row cuts tried, as RowCut values: none alone, none to faint band edges, or the two band edges.
+    const int first_cut = row_cuts == RowCuts::band_edges ? static_cast<int>(RowCut::band_edges) : 0;
+    const int last_cut = row_cuts == RowCuts::plain ? 0 : static_cast<int>(RowCut::faint_band_edges);
     for (const bool dark : {true, false}) {
         if (polarity >= 0 && dark != (polarity == 1)) continue;
         const int n = std::min(methods, kBinarisationMethods);
-        for (int variant = 0; variant < n * (valley_cuts ? kRowCuts : 1); variant++) {
+        for (int variant = first_cut * n; variant < (last_cut + 1) * n; variant++) {
             const Binarisation how{dark, variant % n, static_cast<RowCut>(variant / n)};
+            // A frame's band is dark around a light plate with dark characters: band edges for dark ink only
+            // (for light ink too, held out and shipped, no read changed, at a cost).
+            const bool band = how.row_cut == RowCut::band_edges || how.row_cut == RowCut::faint_band_edges;
+            if (band && !dark) continue;
             binarise(patch, how, s, s.binary);
+            if (band && !s.cleared) continue;  // no band edge: the plain cut, tried already or not wanted
             const int count = cv::connectedComponentsWithStats(s.binary, s.labels, s.stats, s.centroids, 8, CV_32S);
             collect_blobs(s.stats, count, patch.rows, s.blobs);
             merge_fragments(s.blobs, patch.rows);

@@ -11,6 +11,8 @@ namespace ea {
 
 // Rows of a binarised patch cleared to part characters from what touches them above and below.
 enum class RowCut { none, valleys, band_edges, faint_band_edges };
+// Which row cuts segment_hypotheses tries: none, all four, or the two band-edge cuts alone.
+enum class RowCuts { plain, all, band_edges };
 
 // How a patch was binarised: the ink's polarity and the threshold rule.
 struct Binarisation {
@@ -36,6 +38,7 @@ struct SegmentScratch {
     std::vector<cv::Rect> blobs, row, scratch;
     std::vector<float> row_ink;  // ink share of each row (band_edges)
     int band = 0;                // rows between the band edges the last binarise cleared, 0 for none
+    bool cleared = false;        // whether the last binarise cleared a band edge
 };
 
 // Normalises a rotated rectangle of the frame into a patch of size out (affine warp), adding margins as
@@ -54,9 +57,10 @@ void binarise(const cv::Mat& patch, const Binarisation& how, SegmentScratch& s, 
 
 // Every distinct row of characters the first `methods` binarisations give (at least min_chars boxes
 // each), most boxes first; for both polarities, or for one (polarity 1 dark ink, 0 light ink). With
-// valley_cuts, each binarisation is tried again cut at its valleys and at its band edges (Binarisation::row_cut).
+// RowCuts::all, each binarisation is tried again cut at its valleys and at its band edges (Binarisation::row_cut);
+// with RowCuts::band_edges only cut at its band edges (none found: no row).
 void segment_hypotheses(const cv::Mat& patch, SegmentScratch& s, std::vector<RowHypothesis>& out, int min_chars = 2,
-                        int methods = kBinarisationMethods, int polarity = -1, bool valley_cuts = false);
+                        int methods = kBinarisationMethods, int polarity = -1, RowCuts row_cuts = RowCuts::plain);
 
 // Without a classifier to judge the cuts: the first row (they come most boxes first) whose ink fills its
 // boxes the way characters do, else the least filled one. Tells the polarity of a plate whose gaps
