@@ -90,8 +90,8 @@ void clear_emptiest_row(cv::Mat& binary, int from, int to) {
 // characters' level to their feet, then rises at once where the band begins. Going out from the middle, the
 // first row whose ink rises by `rise` times the middle rows' ink above each of the kBandLook rows inside it is
 // the band's edge; a row with under half the middle's ink first means a gap already parts them (the valley
-// cut's case): no edge. The rise is tried at two levels, recognition choosing between the cuts: at 0.4 alone
-// 6MWF778 reads (held out), at 0.2 alone or at 0.25 and 0.3 5L0D951 is found but 6MWF778 reads KM77RR; at
+// cut's case): no edge. The rise is tried at two levels, recognition choosing between the cuts: at 0.35 alone
+// 6MWF778 reads (held out), at 0.25 or 0.3 alone 5L0D951 is found but 6MWF778 reads KM77RR; at
 // 0.35-0.45 with 0.2 beside it, both seeds' fold models read 137-138 of 165 exactly and find 157 (cutting
 // again only the candidates that read nothing).
 constexpr float kBandRise = 0.4f, kFaintBandRise = 0.2f;
