@@ -174,13 +174,13 @@ void softmax_rows(const cv::Mat& outputs, float temperature, cv::Mat& probs) {
 void CharClassifier::predict(const cv::Mat& features, cv::Mat& probs, bool with_network) const {
     features.colRange(0, kMlpFeatures).copyTo(mlp_in_);
     mlp_->predict(mlp_in_, outputs_);
-    if (!has_net_ || !with_network) {
-        softmax_rows(outputs_, temperature_, probs);
-        return;
-    }
-    softmax_rows(outputs_, temperature_, mlp_probs_);
+    softmax_rows(outputs_, temperature_, probs);
+    if (has_net_ && with_network) add_network_opinion(features, probs);
+}
+
+void CharClassifier::add_network_opinion(const cv::Mat& features, cv::Mat& probs) const {
     predict_network(features, net_probs_);
-    cv::addWeighted(mlp_probs_, 0.5, net_probs_, 0.5, 0.0, probs);
+    cv::addWeighted(probs, 0.5, net_probs_, 0.5, 0.0, probs);
 }
 
 void CharClassifier::predict_network(const cv::Mat& features, cv::Mat& probs) const {

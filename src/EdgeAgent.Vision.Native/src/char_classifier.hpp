@@ -70,8 +70,8 @@ public:
     // with_network false: the MLP's alone (cheap; for comparing cuts).
     void predict(const cv::Mat& features, cv::Mat& probs, bool with_network = true) const;
     bool has_network() const { return has_net_; }
-    // The network's probabilities alone; only with a network.
-    void predict_network(const cv::Mat& features, cv::Mat& probs) const;
+    // probs, the MLP's for the feature rows, become the mean of theirs and the network's; only with a network.
+    void add_network_opinion(const cv::Mat& features, cv::Mat& probs) const;
 
     // Trains a new network (iterations: passes over the samples) on n feature rows and class labels and saves it (gzip when the path ends .gz).
     // A tenth of the samples (every tenth) is held back to fit the softmax temperature; returns that
@@ -81,11 +81,12 @@ public:
 private:
     cv::Ptr<cv::ml::ANN_MLP> mlp_;
     float temperature_ = 1.0f;
-    mutable cv::Mat outputs_, mlp_in_, mlp_probs_, pixels_, shape_, net_probs_;
+    mutable cv::Mat outputs_, mlp_in_, pixels_, shape_, net_probs_;
     mutable cv::dnn::Net net_;
     bool has_net_ = false;
 
     bool load_network(const std::string& path, std::string& error);
+    void predict_network(const cv::Mat& features, cv::Mat& probs) const;
 };
 
 }  // namespace ea

@@ -172,8 +172,7 @@ void network_opinion(ea_reader& r, const RowHypothesis& h, const std::vector<cv:
     if (n == 0 || !r.classifier.has_network()) return;
     r.variant_rows.create(n, kCharFeatures, CV_32F);
     for (int i = 0; i < n; i++) describe_box(r, h, boxes[static_cast<size_t>(i)], r.variant_rows.ptr<float>(i));
-    r.classifier.predict_network(r.variant_rows, r.variant_probs);
-    cv::addWeighted(probs, 0.5, r.variant_probs, 0.5, 0.0, probs);
+    r.classifier.add_network_opinion(r.variant_rows, probs);
 }
 
 // Cuts the current patch, classifies and chooses. False when nothing reads.
